@@ -1,0 +1,47 @@
+// The contract between the rules engine and its library of actions. An action is a pure function
+// of the node a rule's JSONPath selected: it never mutates its input and never does I/O, so a rule
+// can be tested by its examples alone and a request can be rewritten twice with the same result.
+import type { z } from 'zod';
+import type { ScimType } from '../scim/error.ts';
+
+export type Effect =
+  | { kind: 'keep' }
+  /** Put `value` where the selected node was. */
+  | { kind: 'replace'; value: unknown }
+  /** Replace the selected array element with zero or more elements, in order. */
+  | { kind: 'splice'; values: unknown[] }
+  /** Remove the selected property or array element. */
+  | { kind: 'delete' }
+  /** Answer Entra locally with this status; nothing reaches MAS. */
+  | { kind: 'answer'; status: number; reason: string }
+  /** Refuse the request with a SCIM error; nothing reaches MAS. */
+  | { kind: 'refuse'; status: number; scimType: ScimType; reason: string };
+
+export interface ActionContext {
+  method: string;
+  resource: string;
+  /** The resource id from the path, for messages. */
+  id: string | undefined;
+  options: EngineOptions;
+}
+
+export interface EngineOptions {
+  /** Let an unfiltered `remove` of `members` through (it empties the group). Off unless configured. */
+  allowRemoveAllMembers: boolean;
+}
+
+export interface Action<P = unknown> {
+  name: string;
+  /** What the action does, for `rules check` and the rule schema. */
+  description: string;
+  params: z.ZodType<P>;
+  run(node: unknown, params: P, context: ActionContext): Effect;
+}
+
+export const keep: Effect = { kind: 'keep' };
+export const replace = (value: unknown): Effect => ({ kind: 'replace', value });
+export const splice = (values: unknown[]): Effect => ({ kind: 'splice', values });
+
+export function defineAction<P>(action: Action<P>): Action<P> {
+  return action;
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { defineAction, keep, replace } from '../action.ts';
+import { setOwn } from '../../scim/json.ts';
+import { isPatchOperation, isPlainObject } from '../../scim/patch.ts';
+
+const BOOLEAN = /^(true|false)$/i;
+
+/** Returns `value` with every listed attribute that holds "True"/"false"/... as a real boolean. */
+function coerce(value: unknown, names: ReadonlySet<string>, coerceSelf: boolean): unknown {
+  if (coerceSelf && typeof value === 'string' && BOOLEAN.test(value.trim())) return value.trim().toLowerCase() === 'true';
+  if (Array.isArray(value)) {
+    const items = value.map((item) => coerce(item, names, false));
+    return items.every((item, i) => item === value[i]) ? value : items;
+  }
+  if (!isPlainObject(value)) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const next = coerce(item, names, names.has(key.toLowerCase()));
+    if (next !== item) {
+      out ??= { ...value };
+      setOwn(out, key, next);
+    }
+  }
+  return out ?? value;
+}
+
+const lastAttribute = (path: string): string => path.split(/[.:]/).pop()?.replace(/\[.*$/, '').toLowerCase() ?? '';
+
+/**
+ * Entra sends `active` as "False"/"True" in PATCH (and may do so for `primary`); strict servers
+ * reject strings for booleans, and deprovisioning then silently fails.
+ */
+export const coerceBooleanStrings = defineAction({
+  name: 'coerce-boolean-strings',
+  description:
+    'Turns "True"/"False" (any case) into booleans for the listed attributes, in a PATCH op (by path or inside its value) or in a resource.',
+  params: z.object({ attributes: z.array(z.string()).min(1) }).strict(),
+  run(node, { attributes }) {
+    const names = new Set(attributes.map((a) => a.toLowerCase()));
+    if (isPatchOperation(node)) {
+      const byPath = typeof node.path === 'string' && names.has(lastAttribute(node.path));
+      const value = coerce(node.value, names, byPath);
+      return value === node.value ? keep : replace({ ...node, value });
+    }
+    const value = coerce(node, names, false);
+    return value === node ? keep : replace(value);
+  },
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { defineAction, type Effect, keep, splice } from '../action.ts';
+import { valueEquals } from '../../scim/filter.ts';
+import { isPatchOperation, isPlainObject, opName, pathIs } from '../../scim/patch.ts';
+
+/**
+ * Entra removes members with `{"op":"Remove","path":"members","value":[{"value":"id"}]}`. Under
+ * RFC 7644 §3.5.2.2 a remove on `members` without a filter removes every member, and MAS does just
+ * that. The compliant form is one filtered remove per member, in Entra's order.
+ */
+export const expandMemberRemoval = defineAction({
+  name: 'expand-member-removal',
+  description: 'Turns a remove of `attribute` carrying values into one `attribute[value eq "id"]` remove per value.',
+  params: z.object({ attribute: z.string().default('members') }).strict(),
+  run(node, { attribute }): Effect {
+    if (!isPatchOperation(node) || opName(node) !== 'remove' || !pathIs(node.path, attribute)) return keep;
+    if (node.value === undefined || node.value === null) return keep;
+    const members = Array.isArray(node.value) ? node.value : [node.value];
+    const ids: string[] = [];
+    for (const member of members) {
+      const id = typeof member === 'string' ? member : isPlainObject(member) ? member.value : undefined;
+      if (typeof id !== 'string' && typeof id !== 'number') {
+        return {
+          kind: 'refuse',
+          status: 400,
+          scimType: 'invalidValue',
+          reason: `A remove of "${attribute}" lists a member without a "value" (${JSON.stringify(member)}). scim-proxy cannot tell which member to remove, and forwarding it unfiltered would remove every member. Send each member as {"value":"<id>"}.`,
+        };
+      }
+      ids.push(String(id));
+    }
+    return splice(ids.map((id) => ({ op: 'remove', path: valueEquals(attribute, id) })));
+  },
+});

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { defineAction, keep, replace } from '../action.ts';
+import { foldSubAttributeComparisons, quoteBareValues, serialize, tokenize } from '../../scim/filter.ts';
+
+/**
+ * Entra's GET filters: `emails[type eq "work"].value eq "x"` and unquoted ids (`id eq 54D3...`).
+ * A filter that does not tokenize is left for MAS to judge: the proxy does not guess.
+ */
+export const rewriteFilter = defineAction({
+  name: 'rewrite-filter',
+  description: 'Rewrites a SCIM filter string: folds `attr[f].sub op v` into `attr[f and sub op v]`, quotes bare values.',
+  params: z.object({ fold: z.boolean().default(true), quote: z.boolean().default(true) }).strict(),
+  run(node, { fold, quote }) {
+    if (typeof node !== 'string') return keep;
+    const tokens = tokenize(node);
+    if (!tokens) return keep;
+    let rewritten = tokens;
+    if (fold) rewritten = foldSubAttributeComparisons(rewritten);
+    if (quote) rewritten = quoteBareValues(rewritten);
+    const unchanged = rewritten.length === tokens.length && rewritten.every((t, i) => t.text === tokens[i]?.text);
+    return unchanged ? keep : replace(serialize(rewritten));
+  },
+});

@@ -1,0 +1,44 @@
+// Where a request points inside the SCIM API. Only `/scim/v2/**` may ever reach MAS, and only after
+// dot segments (plain or percent-encoded) are resolved, so the proxy never becomes a way to reach
+// `/v1/authenticate` or any other MAS API.
+
+export interface ResourcePath {
+  /** The path as it goes to MAS: the segments as received, minus nothing (no dot segments remain). */
+  path: string;
+  /** MAS profile id: `/scim/v2/<profile>/Users`. Undefined for `/scim/v2/Profiles` and friends. */
+  profile: string | undefined;
+  /** `Users`, `Groups`, `Schemas`, `Profiles`, ...: a bounded label, never an id. */
+  resource: string;
+  /** The resource id, decoded, when the path names one. */
+  id: string | undefined;
+}
+
+const PROFILE_LESS = new Set(['Profiles', 'ServiceProviderConfig', 'ResourceTypes', 'Schemas', 'Bulk', 'Me']);
+
+/**
+ * Parses the raw path of a request (no query). Returns undefined for anything that is not a plain
+ * path under `/scim/v2/`: dot segments, encoded slashes or backslashes, NUL, absolute URLs.
+ */
+export function parseResourcePath(rawPath: string): ResourcePath | undefined {
+  if (!rawPath.startsWith('/') || rawPath.includes('\\')) return undefined;
+  const raw = rawPath.split('/').slice(1);
+  const decoded: string[] = [];
+  for (const segment of raw) {
+    let value: string;
+    try {
+      value = decodeURIComponent(segment);
+    } catch {
+      return undefined;
+    }
+    if (value === '.' || value === '..' || /[/\\\0]/.test(value)) return undefined;
+    decoded.push(value);
+  }
+  if (decoded[0] !== 'scim' || decoded[1] !== 'v2' || decoded.length < 3) return undefined;
+  if (decoded.slice(2).some((s) => s === '')) return undefined;
+  const rest = decoded.slice(2);
+  const first = rest[0] ?? '';
+  if (PROFILE_LESS.has(first)) {
+    return { path: rawPath, profile: undefined, resource: first, id: rest[1] };
+  }
+  return { path: rawPath, profile: first, resource: rest[1] ?? 'profile', id: rest[2] };
+}
