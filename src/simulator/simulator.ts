@@ -9,16 +9,14 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import SCIMMYRouters from 'scimmy-routers';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import { createAuthentication } from './authentication.ts';
 import { sendScimError, sendUnknownPath } from './error-body.ts';
 import { type ResolvedOptions, resolveOptions, type SimulatorOptions } from './options.ts';
 import { type Profile, profileSchema, stamp } from './profile.ts';
-import { patchQuirks } from './patch-quirks.ts';
 import { profilesRouter } from './profiles-router.ts';
-import { declareResources, type ScimContext } from './resources.ts';
-import { copy, createStore, type ScimRecord, type Store } from './store.ts';
+import { scimRouter } from './scim-router.ts';
+import { copy, createStore, type ScimRecord } from './store.ts';
 
 export interface Simulator {
   readonly app: Express;
@@ -65,15 +63,7 @@ export function createSimulator(input: SimulatorOptions = {}): Simulator {
   app.disable('x-powered-by');
   app.get('/v1/authenticate', auth.authenticate);
   app.use('/scim/v2/Profiles', auth.requireToken, profilesRouter(store, options));
-  app.use(
-    '/scim/v2/:profileId',
-    auth.requireToken,
-    express.json({ type: ['application/json', 'application/scim+json'] }),
-    stableQuery,
-    profileScope(store, options),
-    patchQuirks(options),
-    scimRouter(),
-  );
+  app.use('/scim/v2/:profileId', auth.requireToken, scimRouter(store, options));
   app.use((_req, res) => sendUnknownPath(res));
   app.use(lastResort);
 
@@ -117,39 +107,6 @@ export async function startSimulator(
 function listen(app: Express, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
-  });
-}
-
-/** Picks the profile's store for scimmy's handlers; MAS 9.1 accepted writes to unknown profiles. */
-function profileScope(store: Store, options: ResolvedOptions): RequestHandler {
-  return function profileScope(req, res, next) {
-    const profileId = String(req.params.profileId);
-    const profile = store.profiles.get(profileId);
-    if (!profile && !options.acceptUnknownProfile) {
-      return sendScimError(res, 404, `Profile ${profileId} not found`);
-    }
-    const context: ScimContext = { tenant: store.tenant(profileId), profile, options };
-    res.locals.scim = context;
-    next();
-  };
-}
-
-/**
- * Express 5 re-parses `req.query` on every read, so scimmy-routers' casting of `startIndex` and
- * `count` to numbers is lost and paging is ignored. One parsed, writable copy fixes that.
- */
-const stableQuery: RequestHandler = function stableQuery(req, _res, next) {
-  Object.defineProperty(req, 'query', { value: { ...req.query }, writable: true, configurable: true });
-  next();
-};
-
-function scimRouter(): express.Router {
-  declareResources();
-  return new SCIMMYRouters({
-    type: 'bearer',
-    // Authentication already happened in our own middleware, which also guards /Profiles.
-    handler: (req) => String(req.res?.locals.subject ?? ''),
-    context: (req) => req.res?.locals.scim,
   });
 }
 

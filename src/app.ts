@@ -1,0 +1,57 @@
+// Builds the Express app from the parts it is handed. No environment, no ports, no globals: main.ts
+// wires the process, tests build apps of their own.
+import express, { type Express } from 'express';
+import type { Logger } from 'winston';
+import type { ExchangeObserver } from './exchange.ts';
+import { body } from './http/body.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { health, type Readiness } from './http/health.ts';
+import { inboundAuth } from './http/inbound-auth.ts';
+import { normalize } from './http/normalize.ts';
+import { observe } from './http/observe.ts';
+import { requestId } from './http/request-id.ts';
+import { scimTarget } from './http/scim-target.ts';
+import type { Rule } from './rules/rule.ts';
+import { ScimError } from './scim/error.ts';
+import type { Credentials } from './upstream/credentials.ts';
+import { forwarder } from './upstream/forwarder.ts';
+
+export interface AppParts {
+  masUrl: URL;
+  scimTokens: readonly string[];
+  credentials: Credentials;
+  /** The current rules; a function so a reload swaps them between requests. */
+  rules: () => readonly Rule[];
+  allowRemoveAllMembers: boolean;
+  bodyLimitBytes: number;
+  upstreamTimeoutMs: number;
+  readiness: Readiness;
+  logger: Logger;
+  observers?: readonly ExchangeObserver[];
+  onAuthFailure?: () => void;
+}
+
+export function createApp(parts: AppParts): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', false);
+  app.use(health(parts.readiness));
+  app.use(requestId());
+  app.use(observe(parts.observers ?? []));
+  app.use(scimTarget());
+  app.use(inboundAuth({ tokens: parts.scimTokens, ...(parts.onAuthFailure && { onFailure: parts.onAuthFailure }) }));
+  app.use(body({ limitBytes: parts.bodyLimitBytes }));
+  app.use(normalize({ rules: parts.rules, options: { allowRemoveAllMembers: parts.allowRemoveAllMembers } }));
+  app.use(
+    forwarder({
+      masUrl: parts.masUrl,
+      timeoutMs: parts.upstreamTimeoutMs,
+      credentials: parts.credentials,
+      dropCallerAuthorization: parts.scimTokens.length > 0,
+    }),
+  );
+  app.use((_req, _res, next) => next(new ScimError(404, 'Not found.', { code: 'not_found' })));
+  app.use(errorHandler({ logger: parts.logger }));
+  return app;
+}

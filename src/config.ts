@@ -1,0 +1,121 @@
+// The environment, validated once and frozen. Every problem is listed at start, each with its fix,
+// so an administrator fixes a Deployment in one pass instead of one restart per mistake.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export interface Config {
+  port: number;
+  metricsPort: number;
+  /** MAS API base; undefined starts the built-in MAS simulator (demo). */
+  masUrl: URL | undefined;
+  /** Entra's Secret Token(s); empty means the caller's Authorization passes through to MAS. */
+  scimTokens: readonly string[];
+  masToken: string | undefined;
+  masApiKeyId: string | undefined;
+  masApiKey: string | undefined;
+  rulesDir: string | undefined;
+  groupMapFile: string | undefined;
+  upstreamTimeoutMs: number;
+  bodyLimitBytes: number;
+  recordDir: string | undefined;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+  allowRemoveAllMembers: boolean;
+  /** How long SIGTERM waits for in-flight requests before the process exits anyway. */
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((v) => ['true', '1', 'yes'].includes(v));
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  PORT: port(8080),
+  METRICS_PORT: port(9464),
+  MAS_URL: optional.pipe(
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://api.inst1.apps.example.com' })
+      .optional(),
+  ),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
+  RULES_DIR: optional,
+  GROUP_MAP_FILE: optional,
+  RECORD_DIR: optional,
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  ALLOW_REMOVE_ALL_MEMBERS: flag,
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+});
+
+const SECRETS = ['SCIM_TOKEN', 'MAS_TOKEN', 'MAS_API_KEY'] as const;
+type ReadFile = (file: string) => string;
+
+/** Reads VAR or VAR_FILE (a mounted Secret); both set is a mistake worth stopping for. */
+function secret(env: NodeJS.ProcessEnv, name: string, readFile: ReadFile, problems: string[]): string | undefined {
+  const direct = env[name]?.trim() || undefined;
+  const file = env[`${name}_FILE`]?.trim() || undefined;
+  if (direct && file) problems.push(`${name} and ${name}_FILE are both set; set only one`);
+  if (!file) return direct;
+  try {
+    return readFile(file).trim() || undefined;
+  } catch (error) {
+    problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); mount the Secret there`);
+    return undefined;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, readFile: ReadFile = (f) => readFileSync(f, 'utf8')): Readonly<Config> {
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const [scimToken, masToken, masApiKey] = SECRETS.map((name) => secret(env, name, readFile, problems));
+  const scimTokens = (scimToken ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const masApiKeyId = env.MAS_API_KEY_ID?.trim() || undefined;
+  if (Boolean(masApiKeyId) !== Boolean(masApiKey)) {
+    problems.push('MAS_API_KEY_ID and MAS_API_KEY (or MAS_API_KEY_FILE) go together; set both or neither');
+  }
+  if (masToken && masApiKey) problems.push('MAS_TOKEN and MAS_API_KEY are both set; use the API key (it renews) or the static token, not both');
+  if ((masToken || masApiKey) && scimTokens.length === 0) {
+    problems.push(
+      'MAS credentials are set but SCIM_TOKEN is not: any caller could act on MAS with them. Set SCIM_TOKEN (or SCIM_TOKEN_FILE) to the Secret Token you give Entra',
+    );
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    metricsPort: e.METRICS_PORT,
+    masUrl: e.MAS_URL ? new URL(e.MAS_URL) : undefined,
+    scimTokens: Object.freeze(scimTokens),
+    masToken,
+    masApiKeyId,
+    masApiKey,
+    rulesDir: e.RULES_DIR,
+    groupMapFile: e.GROUP_MAP_FILE,
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    recordDir: e.RECORD_DIR,
+    logLevel: e.LOG_LEVEL,
+    allowRemoveAllMembers: e.ALLOW_REMOVE_ALL_MEMBERS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  });
+}
