@@ -73,12 +73,17 @@ function secret(env: NodeJS.ProcessEnv, name: string, readFile: ReadFile, proble
   try {
     return readFile(file).trim() || undefined;
   } catch (error) {
-    problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); mount the Secret there`);
+    problems.push(
+      `${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}); mount the Secret there`,
+    );
     return undefined;
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv, readFile: ReadFile = (f) => readFileSync(f, 'utf8')): Readonly<Config> {
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  readFile: ReadFile = (f) => readFileSync(f, 'utf8'),
+): Readonly<Config> {
   const problems: string[] = [];
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -93,7 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, readFile: ReadFile = (f) => r
   if (Boolean(masApiKeyId) !== Boolean(masApiKey)) {
     problems.push('MAS_API_KEY_ID and MAS_API_KEY (or MAS_API_KEY_FILE) go together; set both or neither');
   }
-  if (masToken && masApiKey) problems.push('MAS_TOKEN and MAS_API_KEY are both set; use the API key (it renews) or the static token, not both');
+  if (masToken && masApiKey)
+    problems.push('MAS_TOKEN and MAS_API_KEY are both set; use the API key (it renews) or the static token, not both');
   if ((masToken || masApiKey) && scimTokens.length === 0) {
     problems.push(
       'MAS credentials are set but SCIM_TOKEN is not: any caller could act on MAS with them. Set SCIM_TOKEN (or SCIM_TOKEN_FILE) to the Secret Token you give Entra',

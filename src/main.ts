@@ -1,5 +1,5 @@
 // The process: environment in, servers up, signals handled. Everything else is built from parts.
-import { ConfigError, type Config, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { startDemoUpstream } from './demo-upstream.ts';
 import { createLogger } from './observe/logger.ts';
 import { RuleLoadError } from './rules/load.ts';
@@ -15,9 +15,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
   const demo = config.masUrl ? undefined : await startDemoUpstream(config);
+  const masUrl = config.masUrl ?? (demo?.url as URL);
   let service: Awaited<ReturnType<typeof startService>>;
   try {
-    service = await startService(demo?.config ?? config, config.masUrl ?? demo!.url, {
+    service = await startService(demo?.config ?? config, masUrl, {
       logger,
       ...(demo && { credentials: demo.credentials }),
     });

@@ -11,7 +11,8 @@ export function errorHandler({ logger }: { logger: Logger }): ErrorRequestHandle
       logger.error('unexpected error while handling a request', {
         requestId: res.locals.exchange?.id,
         method: req.method,
-        error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+        error:
+          error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
       });
     }
     sendScimError(res, scimError);

@@ -11,19 +11,35 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
  * whether it goes on, is answered here, or is refused. Nothing partial is ever forwarded: the
  * rewrite is complete before the forwarder sees it.
  */
-export function normalize({ rules, options }: { rules: () => readonly Rule[]; options: EngineOptions }): RequestHandler {
+export function normalize({
+  rules,
+  options,
+}: {
+  rules: () => readonly Rule[];
+  options: EngineOptions;
+}): RequestHandler {
   return function normalize(req, res, next) {
     const exchange = res.locals.exchange;
     const target = exchange.target;
     if (!target) return next(new Error('normalize runs after scimTarget'));
     const { body } = exchange.original;
     if (BODY_METHODS.has(req.method) && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
-      return next(new ScimError(400, `A ${req.method} body must be a JSON object; this one is ${Array.isArray(body) ? 'an array' : typeof body}.`, {
-        code: 'body_not_object',
-        scimType: 'invalidSyntax',
-      }));
+      return next(
+        new ScimError(
+          400,
+          `A ${req.method} body must be a JSON object; this one is ${Array.isArray(body) ? 'an array' : typeof body}.`,
+          {
+            code: 'body_not_object',
+            scimType: 'invalidSyntax',
+          },
+        ),
+      );
     }
-    const rewrite = applyRules(rules(), { method: req.method, resource: target.resource, id: target.id, ...exchange.original }, options);
+    const rewrite = applyRules(
+      rules(),
+      { method: req.method, resource: target.resource, id: target.id, ...exchange.original },
+      options,
+    );
     exchange.applied = rewrite.applied;
     exchange.decision = rewrite.outcome;
     exchange.rewritten = { query: rewrite.query, body: rewrite.body };

@@ -15,9 +15,13 @@ export function scimTarget(): RequestHandler {
     const target = parseResourcePath(rawPath);
     if (!target) {
       return next(
-        new ScimError(404, `scim-proxy serves SCIM under /scim/v2/<profileId>/ only; ${req.method} ${rawPath.slice(0, 200)} is not one.`, {
-          code: 'not_scim',
-        }),
+        new ScimError(
+          404,
+          `scim-proxy serves SCIM under /scim/v2/<profileId>/ only; ${req.method} ${rawPath.slice(0, 200)} is not one.`,
+          {
+            code: 'not_scim',
+          },
+        ),
       );
     }
     const exchange = res.locals.exchange;

@@ -11,5 +11,9 @@ export function sendScimError(res: Response, error: unknown): void {
     res.destroy();
     return;
   }
-  res.status(scimError.status).set(scimError.headers).type('application/scim+json').send(JSON.stringify(scimError.toBody()));
+  res
+    .status(scimError.status)
+    .set(scimError.headers)
+    .type('application/scim+json')
+    .send(JSON.stringify(scimError.toBody()));
 }

@@ -42,7 +42,8 @@ export function applyRules(
   direction: Rule['direction'] = 'request',
 ): Rewrite {
   const relevant = rules.filter((rule) => appliesTo(rule, direction, subject.method, subject.resource));
-  if (relevant.length === 0) return { query: subject.query, body: subject.body, applied: [], outcome: { kind: 'forward' } };
+  if (relevant.length === 0)
+    return { query: subject.query, body: subject.body, applied: [], outcome: { kind: 'forward' } };
   // The one copy per request: actions are pure, the engine writes only into this document.
   const document = structuredClone({ query: subject.query, body: subject.body });
   const context: ActionContext = { method: subject.method, resource: subject.resource, id: subject.id, options };

@@ -1,6 +1,7 @@
 // A rule's examples are its tests: `before` through this rule alone must give `after`.
-import { parseResourcePath } from '../scim/resource-path.ts';
+
 import { jsonEqual } from '../scim/json.ts';
+import { parseResourcePath } from '../scim/resource-path.ts';
 import { applyRules } from './apply.ts';
 import type { Rule } from './rule.ts';
 import type { Example } from './schema.ts';
@@ -36,8 +37,10 @@ export function checkExample(rule: Rule, example: Example): string | undefined {
   if (outcome.kind !== 'forward') return `expected the request to be forwarded, got ${describe(outcome)}`;
   const wantBody = 'body' in after ? (after.body ?? null) : (example.before.body ?? null);
   const wantQuery = after.query ?? example.before.query;
-  if (!jsonEqual(rewrite.body, wantBody)) return `body is ${JSON.stringify(rewrite.body)}, expected ${JSON.stringify(wantBody)}`;
-  if (!jsonEqual(rewrite.query, wantQuery)) return `query is ${JSON.stringify(rewrite.query)}, expected ${JSON.stringify(wantQuery)}`;
+  if (!jsonEqual(rewrite.body, wantBody))
+    return `body is ${JSON.stringify(rewrite.body)}, expected ${JSON.stringify(wantBody)}`;
+  if (!jsonEqual(rewrite.query, wantQuery))
+    return `query is ${JSON.stringify(rewrite.query)}, expected ${JSON.stringify(wantQuery)}`;
   return undefined;
 }
 

@@ -19,6 +19,8 @@ export interface Rule {
 
 export function appliesTo(rule: Rule, direction: Rule['direction'], method: string, resource: string): boolean {
   return (
-    rule.direction === direction && rule.methods.has(method) && (rule.resources === undefined || rule.resources.has(resource))
+    rule.direction === direction &&
+    rule.methods.has(method) &&
+    (rule.resources === undefined || rule.resources.has(resource))
   );
 }

@@ -22,7 +22,10 @@ const exampleResult = z.union([
 export const exampleSchema = z
   .object({
     name: z.string().min(1),
-    options: z.object({ allowRemoveAllMembers: z.boolean().default(false) }).strict().optional(),
+    options: z
+      .object({ allowRemoveAllMembers: z.boolean().default(false) })
+      .strict()
+      .optional(),
     before: exampleRequest,
     after: exampleResult,
   })

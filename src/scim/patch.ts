@@ -29,11 +29,9 @@ export function pathIs(path: unknown, attribute: string): boolean {
   return typeof path === 'string' && path.trim().toLowerCase() === attribute.toLowerCase();
 }
 
-/** The op with its path set, keeping every other key as it was. */
-export function withPath(operation: PatchOperation, path: string, value?: unknown): PatchOperation {
-  const out: PatchOperation = { ...operation, op: opName(operation), path };
-  if (arguments.length > 2) out.value = value;
-  return out;
+/** The op with its path and value set, keeping every other key as it was. */
+export function withPath(operation: PatchOperation, path: string, value: unknown): PatchOperation {
+  return { ...operation, op: opName(operation), path, value };
 }
 
 /** The op turned into a remove of `path` (a remove carries no value). */

@@ -19,10 +19,14 @@ const decode = (part: string): string => {
   try {
     return decodeURIComponent(part.replaceAll('+', ' '));
   } catch {
-    throw new ScimError(400, `The query has a malformed percent-encoding (${part.slice(0, 40)}); encode it with encodeURIComponent.`, {
-      code: 'bad_query',
-      scimType: 'invalidSyntax',
-    });
+    throw new ScimError(
+      400,
+      `The query has a malformed percent-encoding (${part.slice(0, 40)}); encode it with encodeURIComponent.`,
+      {
+        code: 'bad_query',
+        scimType: 'invalidSyntax',
+      },
+    );
   }
 };
 

@@ -21,10 +21,21 @@ export interface ForwarderOptions {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-export function forwarder({ masUrl, timeoutMs, credentials, dropCallerAuthorization }: ForwarderOptions): RequestHandler {
+export function forwarder({
+  masUrl,
+  timeoutMs,
+  credentials,
+  dropCallerAuthorization,
+}: ForwarderOptions): RequestHandler {
   const secure = masUrl.protocol === 'https:';
   const agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-  const proxy = createProxyServer({ target: masUrl.href, changeOrigin: true, agent, proxyTimeout: timeoutMs, xfwd: false });
+  const proxy = createProxyServer({
+    target: masUrl.href,
+    changeOrigin: true,
+    agent,
+    proxyTimeout: timeoutMs,
+    xfwd: false,
+  });
   proxy.on('proxyRes', (proxyRes, _req, res) => {
     const exchange = (res as unknown as { locals?: Express.Locals }).locals?.exchange;
     if (!exchange || exchange.forwardedAtMs === undefined) return;
@@ -36,16 +47,21 @@ export function forwarder({ masUrl, timeoutMs, credentials, dropCallerAuthorizat
     const exchange = res.locals.exchange;
     const rewritten = exchange.rewritten ?? exchange.original;
     const raw: Buffer = res.locals.rawBody ?? Buffer.alloc(0);
-    const payload = jsonEqual(rewritten.body, exchange.original.body) ? raw : Buffer.from(JSON.stringify(rewritten.body));
+    const payload = jsonEqual(rewritten.body, exchange.original.body)
+      ? raw
+      : Buffer.from(JSON.stringify(rewritten.body));
     const parsedQuery: ParsedQuery = res.locals.query;
-    const query = jsonEqual(rewritten.query, exchange.original.query) ? parsedQuery.raw : formatQuery(parsedQuery, rewritten.query);
+    const query = jsonEqual(rewritten.query, exchange.original.query)
+      ? parsedQuery.raw
+      : formatQuery(parsedQuery, rewritten.query);
     req.url = `${exchange.target?.path}${query ? `?${query}` : ''}`;
 
     if (dropCallerAuthorization) delete req.headers.authorization;
     const authorization = await credentials.authorization();
     if (authorization) req.headers.authorization = authorization;
     delete req.headers['transfer-encoding'];
-    if (payload.length > 0 || req.headers['content-length'] !== undefined) req.headers['content-length'] = String(payload.length);
+    if (payload.length > 0 || req.headers['content-length'] !== undefined)
+      req.headers['content-length'] = String(payload.length);
     req.headers['x-request-id'] = exchange.id;
 
     const started = performance.now();
@@ -56,9 +72,13 @@ export function forwarder({ masUrl, timeoutMs, credentials, dropCallerAuthorizat
       exchange.upstreamError = timedOut ? 'timeout' : code;
       next(
         timedOut
-          ? new ScimError(504, `MAS did not answer within ${timeoutMs} ms (UPSTREAM_TIMEOUT_MS); check MAS's health. Entra will retry.`, {
-              code: 'upstream_timeout',
-            })
+          ? new ScimError(
+              504,
+              `MAS did not answer within ${timeoutMs} ms (UPSTREAM_TIMEOUT_MS); check MAS's health. Entra will retry.`,
+              {
+                code: 'upstream_timeout',
+              },
+            )
           : new ScimError(
               502,
               UNREACHABLE.has(code)

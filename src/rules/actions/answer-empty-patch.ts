@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, type Effect, keep } from '../action.ts';
 import { isPlainObject } from '../../scim/patch.ts';
+import { defineAction, type Effect, keep } from '../action.ts';
 
 /**
  * After rewriting, a PATCH may hold no operation (Entra's removal of an empty member list). RFC 7644

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { isPatchOperation } from '../../scim/patch.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 /**
  * Entra may write `Members` for `members`. SCIM attribute names are case-insensitive (RFC 7643 §2.1)
@@ -8,7 +8,8 @@ import { isPatchOperation } from '../../scim/patch.ts';
  */
 export const canonicalAttributeCase = defineAction({
   name: 'canonical-attribute-case',
-  description: 'Spells the leading attribute name of a PATCH path as listed in `attributes`, matched case-insensitively.',
+  description:
+    'Spells the leading attribute name of a PATCH path as listed in `attributes`, matched case-insensitively.',
   params: z.object({ attributes: z.array(z.string().regex(/^[A-Za-z][\w$-]*$/)).min(1) }).strict(),
   run(node, { attributes }) {
     if (!isPatchOperation(node) || typeof node.path !== 'string') return keep;

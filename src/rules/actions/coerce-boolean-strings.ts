@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { setOwn } from '../../scim/json.ts';
 import { isPatchOperation, isPlainObject } from '../../scim/patch.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 const BOOLEAN = /^(true|false)$/i;
 
 /** Returns `value` with every listed attribute that holds "True"/"false"/... as a real boolean. */
 function coerce(value: unknown, names: ReadonlySet<string>, coerceSelf: boolean): unknown {
-  if (coerceSelf && typeof value === 'string' && BOOLEAN.test(value.trim())) return value.trim().toLowerCase() === 'true';
+  if (coerceSelf && typeof value === 'string' && BOOLEAN.test(value.trim()))
+    return value.trim().toLowerCase() === 'true';
   if (Array.isArray(value)) {
     const items = value.map((item) => coerce(item, names, false));
     return items.every((item, i) => item === value[i]) ? value : items;

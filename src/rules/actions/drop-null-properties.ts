@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { setOwn } from '../../scim/json.ts';
 import { isPlainObject } from '../../scim/patch.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 function dropNulls(value: unknown, only: ReadonlySet<string> | undefined): unknown {
   if (Array.isArray(value)) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { isPlainObject } from '../../scim/patch.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 /** Entra's feature flags (`aadOptscim062020`) tell the proxy's input apart; MAS has no use for them. */
 export const dropQueryParameters = defineAction({

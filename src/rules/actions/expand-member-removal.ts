@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineAction, type Effect, keep, splice } from '../action.ts';
 import { valueEquals } from '../../scim/filter.ts';
 import { isPatchOperation, isPlainObject, opName, pathIs } from '../../scim/patch.ts';
+import { defineAction, type Effect, keep, splice } from '../action.ts';
 
 /**
  * Entra removes members with `{"op":"Remove","path":"members","value":[{"value":"id"}]}`. Under

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { setOwn } from '../../scim/json.ts';
 import { isPlainObject } from '../../scim/patch.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 /**
  * Entra's documented group creation carries a non-standard ADSCIM schema URN, and an old sample

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { isPatchOperation, opName } from '../../scim/patch.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 export const lowercaseOp = defineAction({
   name: 'lowercase-op',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { isPatchOperation, opName, type PatchOperation } from '../../scim/patch.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 // attr[type eq "work"].sub: the only filter shape Entra uses in add paths.
 const TYPED_SUB_PATH = /^([A-Za-z][\w$-]*)\[\s*type\s+eq\s+("(?:[^"\\]|\\.)*")\s*\]\.([A-Za-z][\w$-]*)$/i;
@@ -20,9 +20,10 @@ export const mergeFilteredAdds = defineAction({
     const out: unknown[] = [];
     const elements = new Map<string, Record<string, unknown>>();
     for (const operation of node) {
-      const match = isPatchOperation(operation) && opName(operation) === 'add' && typeof operation.path === 'string'
-        ? TYPED_SUB_PATH.exec(operation.path.trim())
-        : null;
+      const match =
+        isPatchOperation(operation) && opName(operation) === 'add' && typeof operation.path === 'string'
+          ? TYPED_SUB_PATH.exec(operation.path.trim())
+          : null;
       if (!match) {
         out.push(operation);
         continue;

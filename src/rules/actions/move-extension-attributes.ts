@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { isPlainObject } from '../../scim/patch.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 /**
  * An old Entra sample puts enterprise attributes (`department`, `manager`) at the top of a User,
@@ -13,7 +13,9 @@ export const moveExtensionAttributes = defineAction({
   run(node, { schema, attributes }) {
     if (!isPlainObject(node)) return keep;
     const names = new Set(attributes);
-    const moved = Object.entries(node).filter(([key, value]) => names.has(key) && value !== null && value !== undefined);
+    const moved = Object.entries(node).filter(
+      ([key, value]) => names.has(key) && value !== null && value !== undefined,
+    );
     if (moved.length === 0) return keep;
     const rest = Object.fromEntries(Object.entries(node).filter(([key]) => !names.has(key)));
     const extension = isPlainObject(node[schema]) ? node[schema] : {};

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineAction, type Effect, keep, replace } from '../action.ts';
 import { jsonEqual } from '../../scim/json.ts';
-import { isPatchOperation, isPlainObject, opName, asRemove, withPath } from '../../scim/patch.ts';
+import { asRemove, isPatchOperation, isPlainObject, opName, withPath } from '../../scim/patch.ts';
+import { defineAction, type Effect, keep, replace } from '../action.ts';
 
 const isEmpty = (value: unknown): boolean =>
   value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
@@ -25,7 +25,8 @@ export const normalizeManagerOp = defineAction({
     const value = Array.isArray(node.value) && node.value.length === 1 ? node.value[0] : node.value;
     let out = node;
     if (opName(node) === 'remove' || filtered || isEmpty(value)) out = asRemove(node, path);
-    else if (typeof value === 'string' || typeof value === 'number') out = withPath(node, path, { value: String(value) });
+    else if (typeof value === 'string' || typeof value === 'number')
+      out = withPath(node, path, { value: String(value) });
     else if (isPlainObject(value)) out = withPath(node, path, value);
     return jsonEqual(out, node) ? keep : replace(out);
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { isPatchOperation, isPlainObject, pathIs } from '../../scim/patch.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 function parseRole(item: unknown): unknown {
   if (!isPlainObject(item) || typeof item.value !== 'string' || !item.value.trim().startsWith('{')) return item;
@@ -23,7 +23,8 @@ function parseRole(item: unknown): unknown {
  */
 export const parseStringifiedRoles = defineAction({
   name: 'parse-stringified-roles',
-  description: 'In an add/replace of `attribute`, turns role values that are JSON objects in a string into {value, display}.',
+  description:
+    'In an add/replace of `attribute`, turns role values that are JSON objects in a string into {value, display}.',
   params: z.object({ attribute: z.string().default('roles') }).strict(),
   run(node, { attribute }) {
     if (!isPatchOperation(node) || !pathIs(node.path, attribute) || !Array.isArray(node.value)) return keep;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { isPatchOperation } from '../../scim/patch.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 /**
  * Entra may write an enterprise attribute without its schema (`manager`, `employeeNumber`).

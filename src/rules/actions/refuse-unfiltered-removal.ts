@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, type Effect, keep } from '../action.ts';
 import { isPatchOperation, opName, pathIs } from '../../scim/patch.ts';
+import { defineAction, type Effect, keep } from '../action.ts';
 
 const isEmpty = (value: unknown): boolean =>
   value === undefined || value === null || (Array.isArray(value) && value.length === 0);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { foldSubAttributeComparisons, quoteBareValues, serialize, tokenize } from '../../scim/filter.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 /**
  * Entra's GET filters: `emails[type eq "work"].value eq "x"` and unquoted ids (`id eq 54D3...`).
@@ -8,7 +8,8 @@ import { foldSubAttributeComparisons, quoteBareValues, serialize, tokenize } fro
  */
 export const rewriteFilter = defineAction({
   name: 'rewrite-filter',
-  description: 'Rewrites a SCIM filter string: folds `attr[f].sub op v` into `attr[f and sub op v]`, quotes bare values.',
+  description:
+    'Rewrites a SCIM filter string: folds `attr[f].sub op v` into `attr[f and sub op v]`, quotes bare values.',
   params: z.object({ fold: z.boolean().default(true), quote: z.boolean().default(true) }).strict(),
   run(node, { fold, quote }) {
     if (typeof node !== 'string') return keep;

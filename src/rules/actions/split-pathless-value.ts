@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, keep, splice } from '../action.ts';
 import { isPatchOperation, isPlainObject, opName, withPath } from '../../scim/patch.ts';
+import { defineAction, keep, splice } from '../action.ts';
 
 // A key is a path, not an attribute name, when it has a dot outside a schema URN ("name.givenName")
 // or names an attribute after a schema URN ("urn:...:enterprise:2.0:User:employeeNumber").

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineAction, keep, replace } from '../action.ts';
 import { isPatchOperation, pathIs } from '../../scim/patch.ts';
+import { defineAction, keep, replace } from '../action.ts';
 
 const wrap = (item: unknown): unknown =>
   typeof item === 'string' || typeof item === 'number' ? { value: String(item) } : item;
