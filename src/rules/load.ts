@@ -22,7 +22,7 @@ export class RuleLoadError extends Error {
   }
 }
 
-const RULE_FILE = /\.(ya?ml|json)$/i;
+const RULE_FILE = /\.ya?ml$/i;
 
 /** Loads the rule files of each directory in turn (files in name order); throws RuleLoadError listing every problem. */
 export async function loadRules(dirs: readonly string[]): Promise<Rule[]> {

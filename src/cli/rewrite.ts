@@ -1,0 +1,59 @@
+// `scim-proxy rewrite [FILE|-]`: shows what MAS would receive for one request, and why. Accepts a
+// request in the corpus format ({method, path, query, headers, body}) or a whole corpus case
+// ({request: {...}, expect: ...}), so a recorded case can be checked as it is.
+import { readFile } from 'node:fs/promises';
+import { text } from 'node:stream/consumers';
+import { applyRules } from '../rules/apply.ts';
+import { BUILT_IN_RULES_DIR, loadRules } from '../rules/load.ts';
+import { isPlainObject } from '../scim/patch.ts';
+import { parseResourcePath } from '../scim/resource-path.ts';
+import type { Output } from './output.ts';
+
+export async function rewrite(args: readonly string[], out: Output, env: NodeJS.ProcessEnv): Promise<number> {
+  const file = args[0] ?? '-';
+  let input: unknown;
+  try {
+    input = JSON.parse(file === '-' ? await text(process.stdin) : await readFile(file, 'utf8'));
+  } catch (error) {
+    out.error(`rewrite: cannot read ${file === '-' ? 'standard input' : file} as JSON (${(error as Error).message})`);
+    return 2;
+  }
+  const request = isPlainObject(input) && isPlainObject(input.request) ? input.request : input;
+  if (!isPlainObject(request) || typeof request.method !== 'string' || typeof request.path !== 'string') {
+    out.error('rewrite: expected {"method", "path", "query"?, "body"?} or a corpus case {"request": {...}}');
+    return 2;
+  }
+  const target = parseResourcePath(request.path);
+  if (!target) {
+    out.log(
+      JSON.stringify({ outcome: 'refused', status: 404, reason: `${request.path} is not under /scim/v2/` }, null, 2),
+    );
+    return 0;
+  }
+  const rules = await loadRules(env.RULES_DIR ? [BUILT_IN_RULES_DIR, env.RULES_DIR] : [BUILT_IN_RULES_DIR]);
+  const method = request.method.toUpperCase();
+  const query = (isPlainObject(request.query) ? request.query : {}) as Record<string, string>;
+  const result = applyRules(
+    rules,
+    { method, resource: target.resource, id: target.id, query, body: request.body ?? null },
+    {
+      allowRemoveAllMembers: /^(true|1|yes)$/i.test(env.ALLOW_REMOVE_ALL_MEMBERS ?? ''),
+    },
+  );
+  const { outcome } = result;
+  const report =
+    outcome.kind === 'forward'
+      ? {
+          outcome: 'forwarded',
+          rules: result.applied,
+          upstream: { method, path: target.path, query: result.query, body: result.body },
+        }
+      : {
+          outcome: outcome.kind === 'answer' ? 'answered' : 'refused',
+          rules: result.applied,
+          status: outcome.status,
+          reason: outcome.reason,
+        };
+  out.log(JSON.stringify(report, null, 2));
+  return 0;
+}
