@@ -11,10 +11,14 @@ import { normalize } from './http/normalize.ts';
 import { observe } from './http/observe.ts';
 import { requestId } from './http/request-id.ts';
 import { scimTarget } from './http/scim-target.ts';
+import type { EngineOptions } from './rules/action.ts';
 import type { Rule } from './rules/rule.ts';
 import { ScimError } from './scim/error.ts';
 import type { Credentials } from './upstream/credentials.ts';
 import { forwarder } from './upstream/forwarder.ts';
+
+// MAS answers read whole for response rules (group lists); anything larger passes through unchanged.
+const RESPONSE_LIMIT_BYTES = 32 * 1024 * 1024;
 
 export interface AppParts {
   masUrl: URL;
@@ -22,7 +26,7 @@ export interface AppParts {
   credentials: Credentials;
   /** The current rules; a function so a reload swaps them between requests. */
   rules: () => readonly Rule[];
-  allowRemoveAllMembers: boolean;
+  engineOptions: EngineOptions;
   bodyLimitBytes: number;
   upstreamTimeoutMs: number;
   readiness: Readiness;
@@ -42,13 +46,16 @@ export function createApp(parts: AppParts): Express {
   app.use(scimTarget());
   app.use(inboundAuth({ tokens: parts.scimTokens, ...(parts.onAuthFailure && { onFailure: parts.onAuthFailure }) }));
   app.use(body({ limitBytes: parts.bodyLimitBytes }));
-  app.use(normalize({ rules: parts.rules, options: { allowRemoveAllMembers: parts.allowRemoveAllMembers } }));
+  app.use(normalize({ rules: parts.rules, options: parts.engineOptions }));
   app.use(
     forwarder({
       masUrl: parts.masUrl,
       timeoutMs: parts.upstreamTimeoutMs,
       credentials: parts.credentials,
       dropCallerAuthorization: parts.scimTokens.length > 0,
+      rules: parts.rules,
+      engineOptions: parts.engineOptions,
+      responseLimitBytes: RESPONSE_LIMIT_BYTES,
     }),
   );
   app.use((_req, _res, next) => next(new ScimError(404, 'Not found.', { code: 'not_found' })));

@@ -22,6 +22,16 @@ export interface Config {
   allowRemoveAllMembers: boolean;
   /** How long SIGTERM waits for in-flight requests before the process exits anyway. */
   shutdownTimeoutMs: number;
+  /** Lifetime asked of MAS for each JWT minted from the API key (mas-jwt-expiry-duration). */
+  masJwtExpiry: string;
+  /** How Entra display names become MAS group ids when GROUP_MAP_FILE does not list them. */
+  groupNameDerivation: 'none' | 'upper-snake';
+  /** Replace user names, emails and filter values in the audit trail by stable hashes. */
+  auditHashPersonalData: boolean;
+  /** Key for those hashes (HMAC-SHA256); plain SHA-256 when unset. */
+  auditHashSalt: string | undefined;
+  /** Also write the audit trail to this file, rotated by size. */
+  auditFile: { path: string; maxBytes: number; maxFiles: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +69,17 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   ALLOW_REMOVE_ALL_MEMBERS: flag,
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  MAS_JWT_EXPIRY: z
+    .string()
+    .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, {
+      message: 'must be an ISO 8601 duration such as PT12H or P1D',
+    })
+    .default('PT12H'),
+  GROUP_NAME_DERIVATION: z.enum(['none', 'upper-snake']).default('none'),
+  AUDIT_HASH_PERSONAL_DATA: flag,
+  AUDIT_FILE: optional,
+  AUDIT_FILE_MAX_BYTES: z.coerce.number().int().min(1024).max(10_737_418_240).default(104_857_600),
+  AUDIT_FILE_MAX_FILES: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
 const SECRETS = ['SCIM_TOKEN', 'MAS_TOKEN', 'MAS_API_KEY'] as const;
@@ -94,6 +115,7 @@ export function loadConfig(
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
+  const auditHashSalt = secret(env, 'AUDIT_HASH_SALT', readFile, problems);
   const masApiKeyId = env.MAS_API_KEY_ID?.trim() || undefined;
   if (Boolean(masApiKeyId) !== Boolean(masApiKey)) {
     problems.push('MAS_API_KEY_ID and MAS_API_KEY (or MAS_API_KEY_FILE) go together; set both or neither');
@@ -123,5 +145,12 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     allowRemoveAllMembers: e.ALLOW_REMOVE_ALL_MEMBERS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    masJwtExpiry: e.MAS_JWT_EXPIRY,
+    groupNameDerivation: e.GROUP_NAME_DERIVATION,
+    auditHashPersonalData: e.AUDIT_HASH_PERSONAL_DATA,
+    auditHashSalt,
+    auditFile: e.AUDIT_FILE
+      ? Object.freeze({ path: e.AUDIT_FILE, maxBytes: e.AUDIT_FILE_MAX_BYTES, maxFiles: e.AUDIT_FILE_MAX_FILES })
+      : undefined,
   });
 }

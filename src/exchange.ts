@@ -16,6 +16,8 @@ export interface Exchange {
   original: { query: Record<string, string>; body: unknown };
   rewritten: { query: Record<string, string>; body: unknown } | undefined;
   applied: readonly string[];
+  /** Response rules that changed MAS's answer (group names mapped back). */
+  responseApplied: readonly string[];
   decision: Outcome | undefined;
   /** When the request left for MAS (performance.now()). */
   forwardedAtMs: number | undefined;
@@ -37,6 +39,7 @@ export function newExchange(id: string, method: string): Exchange {
     original: { query: {}, body: null },
     rewritten: undefined,
     applied: [],
+    responseApplied: [],
     decision: undefined,
     forwardedAtMs: undefined,
     upstreamStatus: undefined,

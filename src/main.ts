@@ -1,7 +1,12 @@
 // The process: environment in, servers up, signals handled. Everything else is built from parts.
+import { readFileSync } from 'node:fs';
+import { Registry } from 'prom-client';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { startDemoUpstream } from './demo-upstream.ts';
+import { createAuditLog } from './observe/audit.ts';
 import { createLogger } from './observe/logger.ts';
+import { createMetrics } from './observe/metrics.ts';
+import { startMetricsServer } from './observe/metrics-server.ts';
 import { RuleLoadError } from './rules/load.ts';
 import { startService } from './service.ts';
 
@@ -14,12 +19,22 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
+  const registry = new Registry();
+  const metrics = createMetrics(registry, { version: version() });
+  const audit = createAuditLog({
+    hashPersonalData: config.auditHashPersonalData,
+    ...(config.auditHashSalt && { hashSalt: config.auditHashSalt }),
+    ...(config.auditFile && { file: config.auditFile }),
+  });
+  const metricsServer = await startMetricsServer(registry, { port: config.metricsPort });
   const demo = config.masUrl ? undefined : await startDemoUpstream(config);
   const masUrl = config.masUrl ?? (demo?.url as URL);
   let service: Awaited<ReturnType<typeof startService>>;
   try {
     service = await startService(demo?.config ?? config, masUrl, {
       logger,
+      metrics,
+      observers: [audit],
       ...(demo && { credentials: demo.credentials }),
     });
   } catch (error) {
@@ -32,11 +47,23 @@ async function main(): Promise<void> {
     logger.info('draining before exit', { signal });
     await service.drain();
     await demo?.close();
+    await metricsServer.close();
+    await audit.close();
     logger.info('stopped', { signal });
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** The version in package.json, which ships next to src/ and dist/ in the image. */
+function version(): string {
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    return String((manifest as { version?: unknown }).version ?? 'unknown');
+  } catch {
+    return 'unknown';
+  }
 }
 
 function fail(message: string): void {

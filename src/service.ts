@@ -6,8 +6,14 @@ import type { Logger } from 'winston';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { ExchangeObserver } from './exchange.ts';
+import { loadGroupMap } from './groups/group-map-file.ts';
+import { createGroupNames } from './groups/group-names.ts';
 import type { Readiness } from './http/health.ts';
+import type { Metrics } from './observe/metrics.ts';
+import { tokenExpiry } from './observe/token-expiry.ts';
+import type { EngineOptions } from './rules/action.ts';
 import { BUILT_IN_RULES_DIR, loadRules } from './rules/load.ts';
+import { apiKeyCredentials } from './upstream/api-key-credentials.ts';
 import { type Credentials, passThrough, staticToken } from './upstream/credentials.ts';
 
 export interface Service {
@@ -20,29 +26,55 @@ export interface Service {
 export interface ServiceParts {
   logger: Logger;
   observers?: readonly ExchangeObserver[];
+  /** Counts exchanges, auth failures and rules; its observer runs before `observers`. */
+  metrics?: Metrics;
   /** Overrides the credentials derived from the configuration (the demo's simulator token). */
   credentials?: Credentials;
   host?: string;
 }
 
-export function credentialsFor(config: Config): Credentials {
+/** What the rules engine is told of the configuration: the guard switch and the group name map. */
+export async function engineOptionsFor(config: Config): Promise<EngineOptions> {
+  const table = config.groupMapFile ? await loadGroupMap(config.groupMapFile) : {};
+  return {
+    allowRemoveAllMembers: config.allowRemoveAllMembers,
+    groupNames: createGroupNames(table, config.groupNameDerivation),
+  };
+}
+
+export function credentialsFor(config: Config, masUrl: URL, metrics?: Metrics): Credentials {
+  if (config.masApiKeyId && config.masApiKey) {
+    return apiKeyCredentials({
+      masUrl,
+      keyId: config.masApiKeyId,
+      key: config.masApiKey,
+      expiry: config.masJwtExpiry,
+      ...(metrics && { onRenewal: metrics.tokenRefresh, onExpiry: metrics.tokenExpiry }),
+    });
+  }
   return config.masToken ? staticToken(config.masToken) : passThrough;
 }
 
 export async function startService(config: Config, masUrl: URL, parts: ServiceParts): Promise<Service> {
   const rules = await loadRules(config.rulesDir ? [BUILT_IN_RULES_DIR, config.rulesDir] : [BUILT_IN_RULES_DIR]);
   const readiness: Readiness = { ready: false };
+  const { metrics } = parts;
+  metrics?.knowRules(rules.map((rule) => rule.id));
+  // A static MAS_TOKEN is usually a JWT: its expiry is the one date the operator must not miss.
+  if (config.masToken && !parts.credentials) metrics?.tokenExpiry(tokenExpiry(config.masToken));
+  const observers = [...(metrics ? [metrics.observer] : []), ...(parts.observers ?? [])];
   const app = createApp({
     masUrl,
     scimTokens: config.scimTokens,
-    credentials: parts.credentials ?? credentialsFor(config),
+    credentials: parts.credentials ?? credentialsFor(config, masUrl, metrics),
     rules: () => rules,
-    allowRemoveAllMembers: config.allowRemoveAllMembers,
+    engineOptions: await engineOptionsFor(config),
     bodyLimitBytes: config.bodyLimitBytes,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     readiness,
     logger: parts.logger,
-    ...(parts.observers && { observers: parts.observers }),
+    observers,
+    ...(metrics && { onAuthFailure: metrics.authFailure }),
   });
   const server = http.createServer({ requestTimeout: config.upstreamTimeoutMs + 30_000 }, app);
   await new Promise<void>((resolve, reject) => {

@@ -3,10 +3,12 @@
 // ({request: {...}, expect: ...}), so a recorded case can be checked as it is.
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
+import { loadConfig } from '../config.ts';
 import { applyRules } from '../rules/apply.ts';
 import { BUILT_IN_RULES_DIR, loadRules } from '../rules/load.ts';
 import { isPlainObject } from '../scim/patch.ts';
 import { parseResourcePath } from '../scim/resource-path.ts';
+import { engineOptionsFor } from '../service.ts';
 import type { Output } from './output.ts';
 
 export async function rewrite(args: readonly string[], out: Output, env: NodeJS.ProcessEnv): Promise<number> {
@@ -30,15 +32,14 @@ export async function rewrite(args: readonly string[], out: Output, env: NodeJS.
     );
     return 0;
   }
-  const rules = await loadRules(env.RULES_DIR ? [BUILT_IN_RULES_DIR, env.RULES_DIR] : [BUILT_IN_RULES_DIR]);
+  const config = loadConfig(env);
+  const rules = await loadRules(config.rulesDir ? [BUILT_IN_RULES_DIR, config.rulesDir] : [BUILT_IN_RULES_DIR]);
   const method = request.method.toUpperCase();
   const query = (isPlainObject(request.query) ? request.query : {}) as Record<string, string>;
   const result = applyRules(
     rules,
     { method, resource: target.resource, id: target.id, query, body: request.body ?? null },
-    {
-      allowRemoveAllMembers: /^(true|1|yes)$/i.test(env.ALLOW_REMOVE_ALL_MEMBERS ?? ''),
-    },
+    await engineOptionsFor(config),
   );
   const { outcome } = result;
   const report =

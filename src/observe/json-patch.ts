@@ -18,10 +18,9 @@ const unescapeToken = (token: string): string => token.replaceAll('~1', '/').rep
 
 /** The operations that turn `from` into `to`. */
 export function diff(from: unknown, to: unknown, path = ''): PatchOperation[] {
-  if (Object.is(from, to)) return [];
+  if (from === to) return [];
   if (Array.isArray(from) && Array.isArray(to)) return diffArrays(from, to, path);
   if (isObject(from) && isObject(to)) return diffObjects(from, to, path);
-  if (from === to) return [];
   return [{ op: 'replace', path, value: to }];
 }
 
@@ -64,7 +63,8 @@ export function applyPatch(document: unknown, operations: readonly PatchOperatio
     for (const token of tokens) parent = child(parent, token, operation.path);
     if (Array.isArray(parent)) {
       const index = last === '-' ? parent.length : Number(last);
-      if (!Number.isInteger(index) || index < 0 || index > parent.length) throw new Error(`no index ${last} at ${operation.path}`);
+      if (!Number.isInteger(index) || index < 0 || index > parent.length)
+        throw new Error(`no index ${last} at ${operation.path}`);
       if (operation.op === 'add') parent.splice(index, 0, value);
       else if (operation.op === 'remove') parent.splice(index, 1);
       else parent[index] = value;

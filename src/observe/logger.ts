@@ -1,6 +1,7 @@
 // Operational logs: one JSON object per line on stdout, `kind: "log"`, so a log collector can keep
 // them apart from the audit trail (`kind: "audit"`). Secrets are redacted by key and by shape before
 // any transport sees them.
+import type { Writable } from 'node:stream';
 import winston from 'winston';
 
 const SECRET_KEY = /authorization|token|secret|password|api[-_]?key|cookie/i;
@@ -23,12 +24,19 @@ const redaction = winston.format((info) => {
   return info;
 });
 
-export function createLogger({ level, silent = false }: { level: string; silent?: boolean }): winston.Logger {
+export interface LoggerOptions {
+  level: string;
+  silent?: boolean;
+  /** Where the lines go instead of stdout (tests read them back). */
+  stream?: Writable;
+}
+
+export function createLogger({ level, silent = false, stream }: LoggerOptions): winston.Logger {
   return winston.createLogger({
     level,
     silent,
     defaultMeta: { kind: 'log' },
     format: winston.format.combine(redaction(), winston.format.timestamp(), winston.format.json()),
-    transports: [new winston.transports.Console()],
+    transports: [stream ? new winston.transports.Stream({ stream }) : new winston.transports.Console()],
   });
 }

@@ -2,6 +2,7 @@
 // of the node a rule's JSONPath selected: it never mutates its input and never does I/O, so a rule
 // can be tested by its examples alone and a request can be rewritten twice with the same result.
 import type { z } from 'zod';
+import type { GroupNames } from '../groups/group-names.ts';
 import type { ScimType } from '../scim/error.ts';
 
 export type Effect =
@@ -23,11 +24,15 @@ export interface ActionContext {
   /** The resource id from the path, for messages. */
   id: string | undefined;
   options: EngineOptions;
+  /** For response rules: the request as it was forwarded to MAS. */
+  request: { query: Record<string, string>; body: unknown } | undefined;
 }
 
 export interface EngineOptions {
   /** Let an unfiltered `remove` of `members` through (it empties the group). Off unless configured. */
   allowRemoveAllMembers: boolean;
+  /** Entra display name ↔ MAS group id; identity when no table or derivation is configured. */
+  groupNames: GroupNames;
 }
 
 export interface Action<P = unknown> {

@@ -1,6 +1,7 @@
 // The rules engine: a pure function from a request (or response) to its rewritten form, the rules
 // that changed it, and what should happen to it. No I/O, no clock, no globals.
 import { JSONPath } from 'jsonpath-plus';
+import { identityGroupNames } from '../groups/group-names.ts';
 import type { ScimType } from '../scim/error.ts';
 import { setOwn } from '../scim/json.ts';
 import type { ActionContext, Effect, EngineOptions } from './action.ts';
@@ -12,6 +13,8 @@ export interface Subject {
   id: string | undefined;
   query: Record<string, string>;
   body: unknown;
+  /** For response rules: the request as it was forwarded. */
+  request?: { query: Record<string, string>; body: unknown };
 }
 
 export type Outcome =
@@ -33,7 +36,10 @@ interface Match {
   parentProperty: string | number;
 }
 
-export const defaultEngineOptions: EngineOptions = Object.freeze({ allowRemoveAllMembers: false });
+export const defaultEngineOptions: EngineOptions = Object.freeze({
+  allowRemoveAllMembers: false,
+  groupNames: identityGroupNames,
+});
 
 export function applyRules(
   rules: readonly Rule[],
@@ -46,7 +52,13 @@ export function applyRules(
     return { query: subject.query, body: subject.body, applied: [], outcome: { kind: 'forward' } };
   // The one copy per request: actions are pure, the engine writes only into this document.
   const document = structuredClone({ query: subject.query, body: subject.body });
-  const context: ActionContext = { method: subject.method, resource: subject.resource, id: subject.id, options };
+  const context: ActionContext = {
+    method: subject.method,
+    resource: subject.resource,
+    id: subject.id,
+    options,
+    request: subject.request,
+  };
   const applied: string[] = [];
   for (const rule of relevant) {
     const matches = JSONPath({ path: rule.select, json: document, resultType: 'all', eval: 'safe' }) as Match[];

@@ -1,5 +1,6 @@
 // A rule's examples are its tests: `before` through this rule alone must give `after`.
 
+import { createGroupNames } from '../groups/group-names.ts';
 import { jsonEqual } from '../scim/json.ts';
 import { parseResourcePath } from '../scim/resource-path.ts';
 import { applyRules } from './apply.ts';
@@ -18,8 +19,14 @@ export function checkExample(rule: Rule, example: Example): string | undefined {
       id: target.id,
       query: example.before.query,
       body: example.before.body ?? null,
+      ...(example.before.request && {
+        request: { query: example.before.request.query, body: example.before.request.body ?? null },
+      }),
     },
-    { allowRemoveAllMembers: example.options?.allowRemoveAllMembers ?? false },
+    {
+      allowRemoveAllMembers: example.options?.allowRemoveAllMembers ?? false,
+      groupNames: createGroupNames(example.options?.groupNames ?? {}, example.options?.groupNameDerivation ?? 'none'),
+    },
     rule.direction,
   );
   const { outcome } = rewrite;

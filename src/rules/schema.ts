@@ -10,6 +10,11 @@ const exampleRequest = z
     path: z.string().startsWith('/scim/v2/', { message: 'must be a SCIM path such as /scim/v2/<profileId>/Users' }),
     query: z.record(z.string(), z.string()).default({}),
     body: z.unknown().optional(),
+    /** Response rules: the request Entra sent, which the response answers. */
+    request: z
+      .object({ query: z.record(z.string(), z.string()).default({}), body: z.unknown().optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -23,7 +28,11 @@ export const exampleSchema = z
   .object({
     name: z.string().min(1),
     options: z
-      .object({ allowRemoveAllMembers: z.boolean().default(false) })
+      .object({
+        allowRemoveAllMembers: z.boolean().default(false),
+        groupNames: z.record(z.string(), z.string()).default({}),
+        groupNameDerivation: z.enum(['none', 'upper-snake']).default('none'),
+      })
       .strict()
       .optional(),
     before: exampleRequest,

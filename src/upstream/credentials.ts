@@ -4,19 +4,19 @@
 export interface Credentials {
   /** The Authorization header for MAS, or undefined to pass the caller's own through. */
   authorization(): Promise<string | undefined>;
-  /** Called when MAS answered 401 with `used`; true when a retry with fresh credentials makes sense. */
-  renewAfterRejection(used: string | undefined): Promise<boolean>;
+  /** Whether a 401 from MAS is worth one retry with renewed credentials. */
+  renewable: boolean;
+  /** Called when MAS answered 401 to `used`: makes the next authorization() a fresh one. */
+  renewAfterRejection(used: string | undefined): Promise<void>;
 }
 
 export function staticToken(token: string): Credentials {
   const header = `Bearer ${token}`;
-  return {
-    authorization: async () => header,
-    renewAfterRejection: async () => false,
-  };
+  return { authorization: async () => header, renewable: false, renewAfterRejection: async () => {} };
 }
 
 export const passThrough: Credentials = {
   authorization: async () => undefined,
-  renewAfterRejection: async () => false,
+  renewable: false,
+  renewAfterRejection: async () => {},
 };

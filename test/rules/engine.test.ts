@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { applyRules, type Subject } from '../../src/rules/apply.ts';
+import { applyRules, defaultEngineOptions, type Subject } from '../../src/rules/apply.ts';
 import { BUILT_IN_RULES_DIR, loadRules } from '../../src/rules/load.ts';
 import { parseResourcePath } from '../../src/scim/resource-path.ts';
 
@@ -61,7 +61,10 @@ test('a replace of members with an empty list is refused too', () => {
 });
 
 test('the guard lets an unfiltered removal through only when the switch is on', () => {
-  const result = applyRules(rules, groupPatch({ op: 'remove', path: 'members' }), { allowRemoveAllMembers: true });
+  const result = applyRules(rules, groupPatch({ op: 'remove', path: 'members' }), {
+    ...defaultEngineOptions,
+    allowRemoveAllMembers: true,
+  });
   assert.equal(result.outcome.kind, 'forward');
 });
 

@@ -8,6 +8,7 @@ import { dropQueryParameters } from './drop-query-parameters.ts';
 import { expandMemberRemoval } from './expand-member-removal.ts';
 import { fixSchemaUrns } from './fix-schema-urns.ts';
 import { lowercaseOp } from './lowercase-op.ts';
+import { mapGroupDisplayName, mapGroupFilter, unmapGroupDisplayNames } from './map-group-names.ts';
 import { mergeFilteredAdds } from './merge-filtered-adds.ts';
 import { moveExtensionAttributes } from './move-extension-attributes.ts';
 import { normalizeManagerOp } from './normalize-manager-op.ts';
@@ -28,6 +29,9 @@ const all: Action<never>[] = [
   expandMemberRemoval,
   fixSchemaUrns,
   lowercaseOp,
+  mapGroupDisplayName,
+  mapGroupFilter,
+  unmapGroupDisplayNames,
   mergeFilteredAdds,
   moveExtensionAttributes,
   normalizeManagerOp,

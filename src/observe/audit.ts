@@ -1,0 +1,116 @@
+// The audit trail: one JSON line per exchange, `kind: "audit"`, saying what Entra asked, what the
+// proxy changed (as a JSON Patch), and what MAS and Entra were told. It reads the finished exchange
+// once; no step of the request writes to it.
+import type { Writable } from 'node:stream';
+import winston from 'winston';
+import { type Exchange, type ExchangeObserver, outcomeOf } from '../exchange.ts';
+import { auditQuery, auditView, type Hasher, hasher } from './audit-view.ts';
+import { diff, type PatchOperation } from './json-patch.ts';
+
+export interface AuditFile {
+  path: string;
+  maxBytes: number;
+  maxFiles: number;
+}
+
+export interface AuditOptions {
+  /** Where the lines go; stdout when neither this nor `logger` is given. */
+  stream?: Writable;
+  /** A ready-made logger (its format is used as is). */
+  logger?: winston.Logger;
+  hashPersonalData: boolean;
+  /** Key for the personal-data hashes (HMAC-SHA256); plain SHA-256 without it. */
+  hashSalt?: string;
+  file?: AuditFile;
+}
+
+export interface AuditRecord {
+  kind: 'audit';
+  time: string;
+  requestId: string;
+  method: string;
+  profile: string | null;
+  resource: string | null;
+  resourceId: string | null;
+  rules: readonly string[];
+  outcome: ReturnType<typeof outcomeOf>;
+  decidedBy: string | null;
+  change: PatchOperation[];
+  queryChange: PatchOperation[];
+  query: Record<string, string>;
+  masStatus: number | null;
+  status: number;
+  error: string | null;
+  upstreamError: string | null;
+  durationMs: number;
+  upstreamMs: number | null;
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+export function auditRecord(exchange: Exchange, status: number, hash: Hasher | undefined): AuditRecord {
+  const resource = exchange.target?.resource;
+  const view = (body: unknown) => auditView(body, { resource, hash });
+  const { original, rewritten, decision } = exchange;
+  const query = auditQuery(original.query, hash);
+  const id = exchange.target?.id;
+  return {
+    kind: 'audit',
+    time: exchange.startedAt.toISOString(),
+    requestId: exchange.id,
+    method: exchange.method,
+    profile: exchange.target?.profile ?? null,
+    resource: resource ?? null,
+    // MAS may use the user name as a user's id, so it is personal data too.
+    resourceId: id !== undefined && hash && resource === 'Users' ? hash(id) : (id ?? null),
+    rules: exchange.applied,
+    outcome: outcomeOf(exchange, status),
+    decidedBy: decision && decision.kind !== 'forward' ? decision.rule : null,
+    change: rewritten ? diff(view(original.body), view(rewritten.body)) : [],
+    queryChange: rewritten ? diff(query, auditQuery(rewritten.query, hash)) : [],
+    query,
+    masStatus: exchange.upstreamStatus ?? null,
+    status,
+    error: exchange.error?.code ?? null,
+    upstreamError: exchange.upstreamError ?? null,
+    durationMs: round(performance.now() - exchange.startedMs),
+    upstreamMs: exchange.upstreamMs === undefined ? null : round(exchange.upstreamMs),
+  };
+}
+
+function auditLogger(options: AuditOptions): winston.Logger {
+  if (options.logger) return options.logger;
+  const transports: winston.transport[] = [
+    options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console(),
+  ];
+  if (options.file) {
+    transports.push(
+      new winston.transports.File({
+        filename: options.file.path,
+        maxsize: options.file.maxBytes,
+        maxFiles: options.file.maxFiles,
+        tailable: true,
+      }),
+    );
+  }
+  // The record is the line: no level, no message, nothing a downstream parser must skip.
+  const line = winston.format.printf(({ level: _level, message: _message, ...record }) => JSON.stringify(record));
+  return winston.createLogger({ level: 'info', format: line, transports });
+}
+
+/** An observer that also flushes and closes its transports (the audit file) on shutdown. */
+export type AuditLog = ExchangeObserver & { close(): Promise<void> };
+
+export function createAuditLog(options: AuditOptions): AuditLog {
+  const logger = auditLogger(options);
+  const hash = options.hashPersonalData ? hasher(options.hashSalt) : undefined;
+  const audit: ExchangeObserver = function audit(exchange, status) {
+    logger.info('exchange', auditRecord(exchange, status, hash));
+  };
+  const close = () =>
+    new Promise<void>((resolve) => {
+      logger.once('finish', () => resolve());
+      logger.end();
+    });
+  return Object.assign(audit, { close });
+}

@@ -1,0 +1,161 @@
+// Prometheus metrics for one proxy, on a registry it is handed. Every label value comes from a fixed
+// list or from the rule files, never from the request: an id, a user name or a raw path in a label
+// would make a series per user and sink Prometheus.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ExchangeObserver } from '../exchange.ts';
+
+const RESOURCES = new Set([
+  'Users',
+  'Groups',
+  'Schemas',
+  'ServiceProviderConfig',
+  'ResourceTypes',
+  'Profiles',
+  'Bulk',
+  'Me',
+]);
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+/** Why MAS could not answer, by what an operator would do about it. */
+const UPSTREAM_ERROR_KINDS: Record<string, string> = {
+  timeout: 'timeout',
+  ECONNREFUSED: 'connect',
+  EHOSTUNREACH: 'connect',
+  ENETUNREACH: 'connect',
+  ENOTFOUND: 'dns',
+  EAI_AGAIN: 'dns',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  ECONNABORTED: 'reset',
+};
+const KINDS = ['timeout', 'connect', 'dns', 'reset', 'tls', 'other'];
+const RULE_ID = /^[A-Za-z0-9_.-]{1,80}$/;
+/** 1 ms to 60 s (Entra gives up at 60 s), dense where SCIM calls usually land. */
+export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60];
+
+export const resourceLabel = (resource: string | undefined): string =>
+  resource !== undefined && RESOURCES.has(resource) ? resource : 'other';
+export const methodLabel = (method: string): string => (METHODS.has(method) ? method : 'other');
+export const codeLabel = (status: number | undefined): string =>
+  status !== undefined && Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other';
+export const ruleLabel = (rule: string): string => (RULE_ID.test(rule) ? rule : 'other');
+export function upstreamErrorKind(error: string): string {
+  if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/i.test(error)) return 'tls';
+  return UPSTREAM_ERROR_KINDS[error] ?? 'other';
+}
+
+export interface Metrics {
+  /** The per-exchange observer for createApp. */
+  observer: ExchangeObserver;
+  authFailure(): void;
+  tokenRefresh(result: 'success' | 'failure'): void;
+  /** When the MAS token in use expires; undefined when unknown (the series then reads 0). */
+  tokenExpiry(expiresAt: Date | undefined): void;
+  rulesReload(result: 'success' | 'failure'): void;
+  /** Makes the per-rule series exist at 0, so the first refusal already shows in increase(). */
+  knowRules(ids: readonly string[]): void;
+}
+
+export function createMetrics(registry: Registry, { version }: { version: string }): Metrics {
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'scim_proxy_build_info',
+    help: 'Always 1; the version label says which build runs.',
+    labelNames: ['version', 'node_version'],
+    registers,
+  }).set({ version, node_version: process.version }, 1);
+  const requests = new Counter({
+    name: 'scim_proxy_requests_total',
+    help: 'Requests from the SCIM client (Entra), by the status it was answered.',
+    labelNames: ['method', 'resource', 'code'],
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'scim_proxy_request_duration_seconds',
+    help: 'Time from receiving a request to finishing its answer, MAS included.',
+    labelNames: ['method', 'resource'],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const upstreamDuration = new Histogram({
+    name: 'scim_proxy_upstream_request_duration_seconds',
+    help: 'Time MAS took to answer a forwarded request, by the status MAS gave.',
+    labelNames: ['method', 'resource', 'code'],
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const upstreamErrors = new Counter({
+    name: 'scim_proxy_upstream_errors_total',
+    help: 'Forwarded requests MAS never answered, by why.',
+    labelNames: ['kind'],
+    registers,
+  });
+  const applications = new Counter({
+    name: 'scim_proxy_rule_applications_total',
+    help: 'Requests a rule changed or decided.',
+    labelNames: ['rule'],
+    registers,
+  });
+  const blocked = new Counter({
+    name: 'scim_proxy_blocked_requests_total',
+    help: 'Requests a rule refused.',
+    labelNames: ['rule'],
+    registers,
+  });
+  const authFailures = new Counter({
+    name: 'scim_proxy_inbound_auth_failures_total',
+    help: 'Requests refused because the caller presented no valid Secret Token.',
+    registers,
+  });
+  const refreshes = new Counter({
+    name: 'scim_proxy_mas_token_refreshes_total',
+    help: 'MAS token renewals, by result.',
+    labelNames: ['result'],
+    registers,
+  });
+  const expiry = new Gauge({
+    name: 'scim_proxy_mas_token_expiry_timestamp_seconds',
+    help: 'When the MAS token in use expires (Unix time); 0 when unknown.',
+    registers,
+  });
+  const reloads = new Counter({
+    name: 'scim_proxy_rules_reloads_total',
+    help: 'Rule reloads, by result.',
+    labelNames: ['result'],
+    registers,
+  });
+
+  for (const kind of KINDS) upstreamErrors.inc({ kind }, 0);
+  for (const result of ['success', 'failure']) {
+    refreshes.inc({ result }, 0);
+    reloads.inc({ result }, 0);
+  }
+
+  return {
+    observer: function metrics(exchange, status) {
+      const method = methodLabel(exchange.method);
+      const resource = resourceLabel(exchange.target?.resource);
+      requests.inc({ method, resource, code: codeLabel(status) });
+      duration.observe({ method, resource }, (performance.now() - exchange.startedMs) / 1000);
+      if (exchange.upstreamStatus !== undefined && exchange.upstreamMs !== undefined) {
+        upstreamDuration.observe(
+          { method, resource, code: codeLabel(exchange.upstreamStatus) },
+          exchange.upstreamMs / 1000,
+        );
+      }
+      if (exchange.upstreamError !== undefined) upstreamErrors.inc({ kind: upstreamErrorKind(exchange.upstreamError) });
+      for (const rule of exchange.applied) applications.inc({ rule: ruleLabel(rule) });
+      if (exchange.decision?.kind === 'refuse') blocked.inc({ rule: ruleLabel(exchange.decision.rule) });
+    },
+    authFailure: () => authFailures.inc(),
+    tokenRefresh: (result) => refreshes.inc({ result }),
+    tokenExpiry: (expiresAt) => expiry.set(expiresAt ? expiresAt.getTime() / 1000 : 0),
+    rulesReload: (result) => reloads.inc({ result }),
+    knowRules(ids) {
+      for (const id of ids) {
+        applications.inc({ rule: ruleLabel(id) }, 0);
+        blocked.inc({ rule: ruleLabel(id) }, 0);
+      }
+    },
+  };
+}
