@@ -1,5 +1,7 @@
 // The scim-proxy command. Each subcommand is a function of (args, output) returning an exit code.
+import { doctor } from './doctor.ts';
 import { type Output, terminal } from './output.ts';
+import { profiles } from './profiles.ts';
 
 export { terminal };
 
@@ -10,6 +12,9 @@ const USAGE = `usage: scim-proxy <command>
 
   rules check [DIR...]   validate the built-in rules and those in DIR, and run every example
   rewrite [FILE|-]       print the request MAS would receive for one Entra request (corpus format)
+  doctor [--profile ID]  check configuration, rules, group table, MAS, the MAS token and the profile
+  profiles get ID        show a MAS SCIM profile
+  profiles apply FILE    show the difference, raise version past MAS's and apply (--dry-run: show only)
 
 Start the proxy itself with: npm start (or node dist/main.js in the image).`;
 
@@ -17,6 +22,8 @@ export async function cli(args: readonly string[], out: Output, env: NodeJS.Proc
   const [command, sub, ...rest] = args;
   if (command === 'rules' && sub === 'check') return rulesCheck(rest, out);
   if (command === 'rewrite') return rewrite(args.slice(1), out, env);
+  if (command === 'doctor') return doctor(args.slice(1), out, env);
+  if (command === 'profiles') return profiles(args.slice(1), out, env);
   out.error(USAGE);
   return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
 }

@@ -1,0 +1,213 @@
+// `scim-proxy doctor [--profile ID]`: checks what an administrator would check by hand before
+// pointing Entra at the proxy, each with a verdict and, when it fails, the fix.
+import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { GroupMapError, loadGroupMap } from '../groups/group-map-file.ts';
+import { tokenExpiry } from '../observe/token-expiry.ts';
+import { BUILT_IN_RULES_DIR, loadRules, RuleLoadError } from '../rules/load.ts';
+import { isPlainObject } from '../scim/patch.ts';
+import { credentialsFor } from '../service.ts';
+import { masClient } from './mas-client.ts';
+import type { Output } from './output.ts';
+
+type Verdict = 'PASS' | 'WARN' | 'FAIL';
+interface Check {
+  verdict: Verdict;
+  name: string;
+  detail: string;
+  fix?: string;
+}
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+// Maximo security group names are upper-case, at most 30 characters (MAXGROUP.GROUPNAME; unverified).
+const MAXIMO_GROUP = /^[A-Z0-9_]{1,30}$/;
+
+export async function doctor(args: readonly string[], out: Output, env: NodeJS.ProcessEnv): Promise<number> {
+  const profileAt = args.indexOf('--profile');
+  const profile = profileAt >= 0 ? args[profileAt + 1] : env.MAS_PROFILE;
+  const checks: Check[] = [];
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig(env);
+    checks.push({ verdict: 'PASS', name: 'configuration', detail: 'every variable is valid' });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    checks.push({
+      verdict: 'FAIL',
+      name: 'configuration',
+      detail: error.problems.join('; '),
+      fix: 'set the variables as each problem says',
+    });
+    return print(checks, out);
+  }
+  checks.push(
+    config.scimTokens.length > 0
+      ? {
+          verdict: 'PASS',
+          name: 'inbound token',
+          detail: `${config.scimTokens.length} Secret Token(s) accepted from Entra`,
+        }
+      : {
+          verdict: 'WARN',
+          name: 'inbound token',
+          detail: "SCIM_TOKEN is unset: the caller's Authorization passes through to MAS",
+          fix: 'set SCIM_TOKEN and give Entra that value as its Secret Token',
+        },
+  );
+  checks.push(await rulesCheck(config));
+  checks.push(await groupTableCheck(config));
+  if (!config.masUrl) {
+    checks.push({
+      verdict: 'WARN',
+      name: 'MAS',
+      detail: 'MAS_URL is unset: the proxy runs in front of its built-in simulator',
+      fix: 'set MAS_URL to the MAS API, e.g. https://api.inst1.apps.example.com',
+    });
+    return print(checks, out);
+  }
+  checks.push(...(await masChecks(config, config.masUrl, profile)));
+  return print(checks, out);
+}
+
+async function rulesCheck(config: Readonly<Config>): Promise<Check> {
+  try {
+    const rules = await loadRules(config.rulesDir ? [BUILT_IN_RULES_DIR, config.rulesDir] : [BUILT_IN_RULES_DIR]);
+    return { verdict: 'PASS', name: 'rules', detail: `${rules.length} rules valid, every example holds` };
+  } catch (error) {
+    if (!(error instanceof RuleLoadError)) throw error;
+    return {
+      verdict: 'FAIL',
+      name: 'rules',
+      detail: error.problems.join('; '),
+      fix: 'run scim-proxy rules check for details',
+    };
+  }
+}
+
+async function groupTableCheck(config: Readonly<Config>): Promise<Check> {
+  if (!config.groupMapFile)
+    return { verdict: 'PASS', name: 'group table', detail: `none; derivation: ${config.groupNameDerivation}` };
+  try {
+    const table = await loadGroupMap(config.groupMapFile);
+    const odd = Object.entries(table).filter(([, id]) => !MAXIMO_GROUP.test(id));
+    if (odd.length === 0)
+      return {
+        verdict: 'PASS',
+        name: 'group table',
+        detail: `${Object.keys(table).length} entries, all valid Maximo group names`,
+      };
+    return {
+      verdict: 'WARN',
+      name: 'group table',
+      detail: `not like Maximo group names (A-Z, 0-9, _; at most 30): ${odd.map(([n, id]) => `${n} → ${id}`).join(', ')}`,
+      fix: 'use the exact Maximo security group names (e.g. AP_MAXIMO_SUPERVISORS)',
+    };
+  } catch (error) {
+    if (!(error instanceof GroupMapError)) throw error;
+    return { verdict: 'FAIL', name: 'group table', detail: error.message, fix: 'fix GROUP_MAP_FILE' };
+  }
+}
+
+async function masChecks(config: Readonly<Config>, masUrl: URL, profile: string | undefined): Promise<Check[]> {
+  const checks: Check[] = [];
+  const mas = masClient(config, masUrl);
+  try {
+    // Without credentials: reaching MAS and being let in are two different problems.
+    const res = await fetch(new URL('/scim/v2/ServiceProviderConfig', masUrl), {
+      signal: AbortSignal.timeout(config.upstreamTimeoutMs),
+    });
+    await res.body?.cancel();
+    checks.push({ verdict: 'PASS', name: 'MAS reachable', detail: `${masUrl.origin} answered HTTP ${res.status}` });
+  } catch (error) {
+    checks.push({
+      verdict: 'FAIL',
+      name: 'MAS reachable',
+      detail: `${masUrl.origin}: ${(error as Error).message}`,
+      fix: "check MAS_URL, DNS, the NetworkPolicy and NODE_EXTRA_CA_CERTS for MAS's CA",
+    });
+    return checks;
+  }
+  checks.push(await tokenCheck(config, masUrl));
+  if (!profile) {
+    checks.push({
+      verdict: 'WARN',
+      name: 'profile',
+      detail: 'no profile named',
+      fix: 'run doctor --profile <profileId> (the id in the Tenant URL)',
+    });
+    return checks;
+  }
+  const answer = await mas.call('GET', `/scim/v2/Profiles/${encodeURIComponent(profile)}`);
+  if (answer.status !== 200 || !isPlainObject(answer.body)) {
+    checks.push({
+      verdict: 'FAIL',
+      name: 'profile',
+      detail: `MAS answered ${answer.status} for profile "${profile}"`,
+      fix: 'create it with scim-proxy profiles apply FILE, or give the API key systemAdmin and userAdmin',
+    });
+    return checks;
+  }
+  const runtime = answer.body.runtimeConfigs;
+  checks.push(
+    isPlainObject(runtime) && runtime.useGroupDisplayNameAsGroupId === true
+      ? { verdict: 'PASS', name: 'profile', detail: `"${profile}" exists and uses group display names as group ids` }
+      : {
+          verdict: 'FAIL',
+          name: 'profile',
+          detail: `"${profile}" lacks runtimeConfigs.useGroupDisplayNameAsGroupId: Maximo would get new groups with random suffixes`,
+          fix: 'set it to true in a profile file and run scim-proxy profiles apply FILE',
+        },
+  );
+  return checks;
+}
+
+async function tokenCheck(config: Readonly<Config>, masUrl: URL): Promise<Check> {
+  if (!config.masApiKey && !config.masToken) {
+    return {
+      verdict: 'WARN',
+      name: 'MAS token',
+      detail: "no MAS credentials: the caller's token is passed through",
+      fix: 'set MAS_API_KEY_ID and MAS_API_KEY',
+    };
+  }
+  let header: string | undefined;
+  try {
+    header = await credentialsFor(config, masUrl).authorization();
+  } catch (error) {
+    return {
+      verdict: 'FAIL',
+      name: 'MAS token',
+      detail: (error as Error).message,
+      fix: 'check MAS_API_KEY_ID and MAS_API_KEY',
+    };
+  }
+  const expires = tokenExpiry(header?.replace(/^Bearer /, '') ?? '');
+  const source = config.masApiKey ? 'API key → JWT works' : 'static MAS_TOKEN';
+  if (!expires) return { verdict: 'PASS', name: 'MAS token', detail: `${source}; the token has no expiry` };
+  const left = expires.getTime() - Date.now();
+  const when = `expires ${expires.toISOString()}`;
+  if (config.masApiKey)
+    return { verdict: 'PASS', name: 'MAS token', detail: `${source}; ${when}, renewed automatically` };
+  if (left < 0)
+    return {
+      verdict: 'FAIL',
+      name: 'MAS token',
+      detail: `${source} ${when}: already expired`,
+      fix: 'use MAS_API_KEY_ID/MAS_API_KEY so the proxy renews it',
+    };
+  return left < WEEK_MS
+    ? {
+        verdict: 'WARN',
+        name: 'MAS token',
+        detail: `${source} ${when}, within 7 days`,
+        fix: 'use MAS_API_KEY_ID/MAS_API_KEY so the proxy renews it',
+      }
+    : { verdict: 'PASS', name: 'MAS token', detail: `${source}; ${when}` };
+}
+
+function print(checks: readonly Check[], out: Output): number {
+  for (const check of checks) {
+    out.log(`${check.verdict}  ${check.name}: ${check.detail}`);
+    if (check.fix && check.verdict !== 'PASS') out.log(`      fix: ${check.fix}`);
+  }
+  return checks.some((c) => c.verdict === 'FAIL') ? 1 : 0;
+}
