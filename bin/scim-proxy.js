@@ -4,5 +4,7 @@
 import { existsSync } from 'node:fs';
 
 const built = new URL('../dist/cli/main.js', import.meta.url);
-const { cli, terminal } = await import(existsSync(built) ? built.href : new URL('../src/cli/main.ts', import.meta.url).href);
+const { cli, terminal } = await import(
+  existsSync(built) ? built.href : new URL('../src/cli/main.ts', import.meta.url).href
+);
 process.exitCode = await cli(process.argv.slice(2), terminal, process.env);

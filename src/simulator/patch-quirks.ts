@@ -17,9 +17,7 @@ export function patchQuirks(options: ResolvedOptions): RequestHandler {
     const operations = operationsOf(req.body);
     if (req.method !== 'PATCH' || !operations) return next();
     if (!options.caseInsensitiveOps) {
-      const index = operations.findIndex(
-        (operation) => !['add', 'remove', 'replace'].includes(String(operation.op)),
-      );
+      const index = operations.findIndex((operation) => !['add', 'remove', 'replace'].includes(String(operation.op)));
       if (index >= 0) {
         const op = String(operations[index]?.op);
         return sendScimError(res, 400, `Invalid operation '${op}' for operation ${index}`, 'invalidSyntax');

@@ -52,8 +52,7 @@ function writeUser(ctx: ScimContext, resource: Target, instance: object): ScimRe
   const clash = [...ctx.tenant.users.values()].find(
     (user) => user.id !== resource.id && String(user.userName).toLowerCase() === userName,
   );
-  if (clash)
-    throw new SCIMMY.Types.Error(409, 'uniqueness', `userName ${String(data.userName)} already exists`);
+  if (clash) throw new SCIMMY.Types.Error(409, 'uniqueness', `userName ${String(data.userName)} already exists`);
   return save(ctx, 'users', resource.id ?? randomUUID(), data);
 }
 
@@ -62,8 +61,7 @@ function writeGroup(ctx: ScimContext, resource: Target, instance: object): ScimR
   const members = Array.isArray(data.members) ? data.members : [];
   if (resource.id !== undefined) return save(ctx, 'groups', resource.id, { ...data, members });
   const id = groupId(ctx, String(data.displayName));
-  if (ctx.tenant.groups.has(id))
-    throw new SCIMMY.Types.Error(409, 'uniqueness', `Group ${id} already exists`);
+  if (ctx.tenant.groups.has(id)) throw new SCIMMY.Types.Error(409, 'uniqueness', `Group ${id} already exists`);
   return save(ctx, 'groups', id, { ...data, members });
 }
 

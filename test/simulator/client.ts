@@ -32,12 +32,7 @@ export function createUser(sim: StartedSimulator, profileId: string, userName: s
   return call(sim, 'POST', `/scim/v2/${profileId}/Users`, { schemas: [userSchema], userName, ...extra });
 }
 
-export function createGroup(
-  sim: StartedSimulator,
-  profileId: string,
-  displayName: string,
-  members: string[] = [],
-) {
+export function createGroup(sim: StartedSimulator, profileId: string, displayName: string, members: string[] = []) {
   return call(sim, 'POST', `/scim/v2/${profileId}/Groups`, {
     schemas: [groupSchema],
     displayName,

@@ -70,9 +70,7 @@ test('finds a group by displayName eq and answers 404 for an unknown group id', 
 test("empties the group on Entra's legacy remove of one member, as MAS does", async (t) => {
   const { sim, alice, path, id } = await groupWithTwoMembers();
   t.after(() => sim.close());
-  const answer = await patch(sim, path, [
-    { op: 'Remove', path: 'members', value: [{ $ref: null, value: alice }] },
-  ]);
+  const answer = await patch(sim, path, [{ op: 'Remove', path: 'members', value: [{ $ref: null, value: alice }] }]);
   assert.equal(answer.status, 200);
   assert.deepEqual(memberValues(sim.group('p1', id)), []);
 });
