@@ -6,6 +6,8 @@ import { z } from 'zod';
 export interface Config {
   port: number;
   metricsPort: number;
+  /** HTTPS listener for OpenShift's reencrypt Routes (service-ca certificate); off unless a cert is given. */
+  tls: { port: number; certFile: string; keyFile: string } | undefined;
   /** MAS API base; undefined starts the built-in MAS simulator (demo). */
   masUrl: URL | undefined;
   /** Entra's Secret Token(s); empty means the caller's Authorization passes through to MAS. */
@@ -56,6 +58,9 @@ const optional = z
 const envSchema = z.object({
   PORT: port(8080),
   METRICS_PORT: port(9464),
+  TLS_PORT: port(8443),
+  TLS_CERT_FILE: optional,
+  TLS_KEY_FILE: optional,
   MAS_URL: optional.pipe(
     z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://api.inst1.apps.example.com' })
@@ -120,6 +125,9 @@ export function loadConfig(
   if (Boolean(masApiKeyId) !== Boolean(masApiKey)) {
     problems.push('MAS_API_KEY_ID and MAS_API_KEY (or MAS_API_KEY_FILE) go together; set both or neither');
   }
+  if (Boolean(env.TLS_CERT_FILE?.trim()) !== Boolean(env.TLS_KEY_FILE?.trim())) {
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together; mount both from the serving-certificate Secret');
+  }
   if (masToken && masApiKey)
     problems.push('MAS_TOKEN and MAS_API_KEY are both set; use the API key (it renews) or the static token, not both');
   if ((masToken || masApiKey) && scimTokens.length === 0) {
@@ -132,6 +140,10 @@ export function loadConfig(
   return Object.freeze({
     port: e.PORT,
     metricsPort: e.METRICS_PORT,
+    tls:
+      e.TLS_CERT_FILE && e.TLS_KEY_FILE
+        ? Object.freeze({ port: e.TLS_PORT, certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE })
+        : undefined,
     masUrl: e.MAS_URL ? new URL(e.MAS_URL) : undefined,
     scimTokens: Object.freeze(scimTokens),
     masToken,

@@ -1,6 +1,8 @@
 // The running service: the SCIM listener in front of MAS (or of the built-in simulator), with
 // graceful draining. main.ts adds only the process concerns (environment, signals, exit codes).
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'winston';
 import { createApp } from './app.ts';
@@ -18,6 +20,8 @@ import { type Credentials, passThrough, staticToken } from './upstream/credentia
 
 export interface Service {
   port: number;
+  /** The HTTPS port, when TLS_CERT_FILE and TLS_KEY_FILE are set. */
+  tlsPort?: number;
   readiness: Readiness;
   /** Stops taking requests, lets the in-flight ones finish (up to shutdownTimeoutMs), then closes. */
   drain(): Promise<void>;
@@ -76,28 +80,45 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
     observers,
     ...(metrics && { onAuthFailure: metrics.authFailure }),
   });
-  const server = http.createServer({ requestTimeout: config.upstreamTimeoutMs + 30_000 }, app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, parts.host ?? '0.0.0.0', () => resolve());
-  });
+  const options = { requestTimeout: config.upstreamTimeoutMs + 30_000 };
+  const servers: http.Server[] = [http.createServer(options, app)];
+  const { tls } = config;
+  if (tls) {
+    const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
+    servers.push(https.createServer({ ...options, cert, key }, app));
+  }
+  const ports = await Promise.all(
+    servers.map((server, i) => listen(server, i === 0 ? config.port : (tls?.port ?? 0), parts.host ?? '0.0.0.0')),
+  );
   readiness.ready = true;
-  const port = (server.address() as AddressInfo).port;
-  parts.logger.info('scim-proxy is listening', { port, mas: masUrl.origin, rules: rules.length });
+  const port = ports[0] ?? 0;
+  parts.logger.info('scim-proxy is listening', { port, tlsPort: ports[1], mas: masUrl.origin, rules: rules.length });
 
   let draining: Promise<void> | undefined;
   const drain = () => {
-    draining ??= new Promise<void>((resolve) => {
-      readiness.ready = false;
-      const force = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
-      force.unref();
-      server.close(() => {
-        clearTimeout(force);
-        resolve();
-      });
-      server.closeIdleConnections();
-    });
+    readiness.ready = false;
+    draining ??= Promise.all(servers.map((server) => close(server, config.shutdownTimeoutMs))).then(() => {});
     return draining;
   };
-  return { port, readiness, drain };
+  return { port, ...(ports[1] !== undefined && { tlsPort: ports[1] }), readiness, drain };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish, and cuts what is left after `timeoutMs`. */
+function close(server: http.Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }

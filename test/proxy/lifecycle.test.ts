@@ -1,0 +1,79 @@
+// Health, draining and the HTTPS listener of the running service.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { auth, startProxy } from '../support/proxy.ts';
+import { startUpstream } from '../support/upstream.ts';
+
+test('draining turns /readyz to 503 and lets an in-flight request finish', async (t) => {
+  const mas = await startUpstream({ delayMs: 400 });
+  t.after(() => mas.close());
+  const proxy = await startProxy(mas.url);
+  assert.equal((await fetch(`${proxy.url}/readyz`)).status, 200);
+  const inFlight = fetch(`${proxy.url}/scim/v2/p1/Users`, { headers: auth });
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(proxy.service.readiness.ready, true);
+  const drained = proxy.service.drain();
+  assert.equal(proxy.service.readiness.ready, false);
+  const res = await inFlight;
+  assert.equal(res.status, 200, 'the request that was in flight completed');
+  await drained;
+  await assert.rejects(fetch(`${proxy.url}/livez`), 'the listener is closed after draining');
+});
+
+test('with TLS_CERT_FILE and TLS_KEY_FILE the proxy also serves HTTPS (OpenShift reencrypt)', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tls-'));
+  const cert = path.join(dir, 'tls.crt');
+  const key = path.join(dir, 'tls.key');
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-days',
+        '1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
+  } catch {
+    await rm(dir, { recursive: true, force: true });
+    return t.skip('openssl not found');
+  }
+  const mas = await startUpstream();
+  const proxy = await startProxy(mas.url, { TLS_CERT_FILE: cert, TLS_KEY_FILE: key, TLS_PORT: '0' });
+  t.after(async () => {
+    await proxy.close();
+    await mas.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const status = await new Promise<number>((resolve, reject) => {
+    https
+      .get(
+        `https://127.0.0.1:${proxy.service.tlsPort}/scim/v2/p1/Users`,
+        { headers: auth, rejectUnauthorized: false },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      )
+      .on('error', reject);
+  });
+  assert.equal(status, 200);
+  assert.equal(mas.seen.length, 1);
+});
