@@ -33,9 +33,11 @@ export function parseResourcePath(rawPath: string): ResourcePath | undefined {
     if (value === '.' || value === '..' || /[/\\\0]/.test(value)) return undefined;
     decoded.push(value);
   }
-  if (decoded[0] !== 'scim' || decoded[1] !== 'v2' || decoded.length < 3) return undefined;
-  if (decoded.slice(2).some((s) => s === '')) return undefined;
+  if (decoded[0] !== 'scim' || decoded[1] !== 'v2') return undefined;
   const rest = decoded.slice(2);
+  // A trailing slash (`/Users/`) names the same resource; an empty segment mid-path names nothing.
+  if (rest.length > 1 && rest.at(-1) === '') rest.pop();
+  if (rest.length === 0 || rest.some((s) => s === '')) return undefined;
   const first = rest[0] ?? '';
   if (PROFILE_LESS.has(first)) {
     return { path: rawPath, profile: undefined, resource: first, id: rest[1] };

@@ -11,6 +11,11 @@ test('a profile-scoped path names its profile, resource and decoded id', () => {
   });
 });
 
+test('a trailing slash names the same resource', () => {
+  assert.equal(parseResourcePath('/scim/v2/p1/Users/')?.resource, 'Users');
+  assert.equal(parseResourcePath('/scim/v2/p1/Users/')?.id, undefined);
+});
+
 test('Profiles and the discovery endpoints have no profile', () => {
   assert.equal(parseResourcePath('/scim/v2/Profiles/p1')?.resource, 'Profiles');
   assert.equal(parseResourcePath('/scim/v2/Profiles/p1')?.profile, undefined);
