@@ -25,11 +25,8 @@ export async function startDemoUpstream(config: Readonly<Config>): Promise<DemoU
       {
         id: DEMO_PROFILE,
         version: 1,
-        identities: {},
-        entitlement: {},
-        workspaces: [],
         runtimeConfigs: { useGroupDisplayNameAsGroupId: true },
-      } as never,
+      },
     ],
   });
   return {

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     ...(config.auditFile && { file: config.auditFile }),
   });
   const metricsServer = await startMetricsServer(registry, { port: config.metricsPort });
+  logger.info('metrics are served', { port: metricsServer.port, path: '/metrics' });
   const demo = config.masUrl ? undefined : await startDemoUpstream(config);
   const masUrl = config.masUrl ?? (demo?.url as URL);
   let service: Awaited<ReturnType<typeof startService>>;

@@ -1,47 +1,24 @@
-// Prometheus metrics for one proxy, on a registry it is handed. Every label value comes from a fixed
-// list or from the rule files, never from the request: an id, a user name or a raw path in a label
-// would make a series per user and sink Prometheus.
+// Prometheus metrics for one proxy, on a registry it is handed (no global register). Label values
+// come from labels.ts: bounded lists, never request data.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ExchangeObserver } from '../exchange.ts';
+import {
+  codeLabel,
+  methodLabel,
+  resourceLabel,
+  ruleLabel,
+  UPSTREAM_ERROR_LABELS,
+  upstreamErrorKind,
+} from './labels.ts';
 
-const RESOURCES = new Set([
-  'Users',
-  'Groups',
-  'Schemas',
-  'ServiceProviderConfig',
-  'ResourceTypes',
-  'Profiles',
-  'Bulk',
-  'Me',
-]);
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
-/** Why MAS could not answer, by what an operator would do about it. */
-const UPSTREAM_ERROR_KINDS: Record<string, string> = {
-  timeout: 'timeout',
-  ECONNREFUSED: 'connect',
-  EHOSTUNREACH: 'connect',
-  ENETUNREACH: 'connect',
-  ENOTFOUND: 'dns',
-  EAI_AGAIN: 'dns',
-  ECONNRESET: 'reset',
-  EPIPE: 'reset',
-  ECONNABORTED: 'reset',
-};
-const KINDS = ['timeout', 'connect', 'dns', 'reset', 'tls', 'other'];
-const RULE_ID = /^[A-Za-z0-9_.-]{1,80}$/;
+// Gauges named like counters: promtool flags them and rate() over them means nothing.
+const MISNAMED_DEFAULTS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 /** 1 ms to 60 s (Entra gives up at 60 s), dense where SCIM calls usually land. */
 export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60];
-
-export const resourceLabel = (resource: string | undefined): string =>
-  resource !== undefined && RESOURCES.has(resource) ? resource : 'other';
-export const methodLabel = (method: string): string => (METHODS.has(method) ? method : 'other');
-export const codeLabel = (status: number | undefined): string =>
-  status !== undefined && Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : 'other';
-export const ruleLabel = (rule: string): string => (RULE_ID.test(rule) ? rule : 'other');
-export function upstreamErrorKind(error: string): string {
-  if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/i.test(error)) return 'tls';
-  return UPSTREAM_ERROR_KINDS[error] ?? 'other';
-}
 
 export interface Metrics {
   /** The per-exchange observer for createApp. */
@@ -58,6 +35,7 @@ export interface Metrics {
 export function createMetrics(registry: Registry, { version }: { version: string }): Metrics {
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
+  for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(name);
   new Gauge({
     name: 'scim_proxy_build_info',
     help: 'Always 1; the version label says which build runs.',
@@ -125,7 +103,7 @@ export function createMetrics(registry: Registry, { version }: { version: string
     registers,
   });
 
-  for (const kind of KINDS) upstreamErrors.inc({ kind }, 0);
+  for (const kind of UPSTREAM_ERROR_LABELS) upstreamErrors.inc({ kind }, 0);
   for (const result of ['success', 'failure']) {
     refreshes.inc({ result }, 0);
     reloads.inc({ result }, 0);
