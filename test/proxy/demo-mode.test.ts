@@ -15,7 +15,7 @@ const freePort = () =>
 
 test('without MAS_URL the proxy starts the simulator and prints a Tenant URL and Secret Token that work', async (t) => {
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const env = { ...process.env, PORT: String(port), METRICS_PORT: String(metricsPort) };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), METRICS_PORT: String(metricsPort) };
   delete env.MAS_URL;
   delete env.SCIM_TOKEN;
   const child = spawn(process.execPath, ['src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
