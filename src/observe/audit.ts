@@ -104,13 +104,25 @@ export type AuditLog = ExchangeObserver & { close(): Promise<void> };
 export function createAuditLog(options: AuditOptions): AuditLog {
   const logger = auditLogger(options);
   const hash = options.hashPersonalData ? hasher(options.hashSalt) : undefined;
+  // Ending the logger while the file transport is still writing or rotating makes winston write
+  // after end and lose lines: close waits until every line handed to the file has been logged.
+  const file = logger.transports.find((t) => t instanceof winston.transports.File);
+  let pending = 0;
+  let idle: (() => void) | undefined;
+  file?.on('logged', () => {
+    pending -= 1;
+    if (pending === 0) idle?.();
+  });
   const audit: ExchangeObserver = function audit(exchange, status) {
+    if (file) pending += 1;
     logger.info('exchange', auditRecord(exchange, status, hash));
   };
-  const close = () =>
-    new Promise<void>((resolve) => {
-      logger.once('finish', () => resolve());
+  const close = async () => {
+    if (pending > 0) await new Promise<void>((resolve) => (idle = resolve));
+    await new Promise<void>((resolve) => {
+      (file ?? logger).once('finish', () => resolve());
       logger.end();
     });
+  };
   return Object.assign(audit, { close });
 }
