@@ -23,6 +23,7 @@ export type Outcome =
   | { kind: 'refuse'; status: number; scimType: ScimType; reason: string; rule: string };
 
 export interface Rewrite {
+  /** The subject's own query and body objects when no rule touched them, so callers compare by identity. */
   query: Record<string, string>;
   body: unknown;
   /** Ids of the rules that changed something or decided the outcome, in order. */
@@ -31,6 +32,8 @@ export interface Rewrite {
 }
 
 interface Match {
+  /** JSON Pointer into the document: `/query/...` or `/body/...`. */
+  pointer: string;
   value: unknown;
   parent: Record<string, unknown> | unknown[] | null;
   parentProperty: string | number;
@@ -60,21 +63,31 @@ export function applyRules(
     request: subject.request,
   };
   const applied: string[] = [];
+  const touched = new Set<string>();
+  // Untouched parts go back as the subject's own objects: "unchanged" then costs no deep comparison.
+  const result = () => ({
+    query: touched.has('query') ? document.query : subject.query,
+    body: touched.has('body') ? document.body : subject.body,
+  });
   for (const rule of relevant) {
     const matches = JSONPath({ path: rule.select, json: document, resultType: 'all', eval: 'safe' }) as Match[];
     const effects = matches.map((match) => rule.action.run(match.value, rule.params, context));
     const decisive = effects.find((e) => e.kind === 'refuse') ?? effects.find((e) => e.kind === 'answer');
     if (decisive?.kind === 'refuse' || decisive?.kind === 'answer') {
       applied.push(rule.id);
-      return { ...document, applied, outcome: { ...decisive, rule: rule.id } };
+      return { ...result(), applied, outcome: { ...decisive, rule: rule.id } };
     }
     let changed = false;
     for (let i = matches.length - 1; i >= 0; i--) {
-      changed = write(matches[i] as Match, effects[i] as Effect) || changed;
+      const match = matches[i] as Match;
+      if (write(match, effects[i] as Effect)) {
+        changed = true;
+        touched.add(match.pointer.split('/')[1] ?? '');
+      }
     }
     if (changed) applied.push(rule.id);
   }
-  return { ...document, applied, outcome: { kind: 'forward' } };
+  return { ...result(), applied, outcome: { kind: 'forward' } };
 }
 
 /** Carries one effect out in the document; true when it changed something. */

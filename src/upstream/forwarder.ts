@@ -11,7 +11,6 @@ import type { EngineOptions } from '../rules/action.ts';
 import { applyRules } from '../rules/apply.ts';
 import { appliesTo, type Rule } from '../rules/rule.ts';
 import { ScimError } from '../scim/error.ts';
-import { jsonEqual } from '../scim/json.ts';
 import { formatQuery, type ParsedQuery } from '../scim/query.ts';
 import type { Credentials } from './credentials.ts';
 import { readJson, sendBody, streamResponse } from './response.ts';
@@ -50,13 +49,11 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
     const exchange = res.locals.exchange;
     const rewritten = exchange.rewritten ?? exchange.original;
     const raw: Buffer = res.locals.rawBody ?? Buffer.alloc(0);
-    const payload = jsonEqual(rewritten.body, exchange.original.body)
-      ? raw
-      : Buffer.from(JSON.stringify(rewritten.body));
+    // The engine hands back the original objects for what no rule touched.
+    const payload = rewritten.body === exchange.original.body ? raw : Buffer.from(JSON.stringify(rewritten.body));
     const parsedQuery: ParsedQuery = res.locals.query;
-    const query = jsonEqual(rewritten.query, exchange.original.query)
-      ? parsedQuery.raw
-      : formatQuery(parsedQuery, rewritten.query);
+    const query =
+      rewritten.query === exchange.original.query ? parsedQuery.raw : formatQuery(parsedQuery, rewritten.query);
     const resource = exchange.target?.resource ?? '';
     const rewritesResponse = options.rules().some((r) => appliesTo(r, 'response', req.method, resource));
 
