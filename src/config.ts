@@ -2,6 +2,7 @@
 // so an administrator fixes a Deployment in one pass instead of one restart per mistake.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ProblemList } from './problem-list.ts';
 
 export interface Config {
   port: number;
@@ -36,12 +37,10 @@ export interface Config {
   auditFile: { path: string; maxBytes: number; maxFiles: number } | undefined;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends ProblemList {
   override name = 'ConfigError';
-  readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.problems = problems;
+    super('invalid configuration', problems);
   }
 }
 

@@ -14,7 +14,7 @@ import type { Readiness } from './http/health.ts';
 import type { Metrics } from './observe/metrics.ts';
 import { tokenExpiry } from './observe/token-expiry.ts';
 import type { EngineOptions } from './rules/action.ts';
-import { BUILT_IN_RULES_DIR, loadRules } from './rules/load.ts';
+import { loadRules, ruleDirs } from './rules/load.ts';
 import { apiKeyCredentials } from './upstream/api-key-credentials.ts';
 import { type Credentials, passThrough, staticToken } from './upstream/credentials.ts';
 
@@ -60,7 +60,7 @@ export function credentialsFor(config: Config, masUrl: URL, metrics?: Metrics): 
 }
 
 export async function startService(config: Config, masUrl: URL, parts: ServiceParts): Promise<Service> {
-  const rules = await loadRules(config.rulesDir ? [BUILT_IN_RULES_DIR, config.rulesDir] : [BUILT_IN_RULES_DIR]);
+  const rules = await loadRules(ruleDirs(config.rulesDir));
   const readiness: Readiness = { ready: false };
   const { metrics } = parts;
   metrics?.knowRules(rules.map((rule) => rule.id));

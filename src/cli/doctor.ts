@@ -3,10 +3,9 @@
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { GroupMapError, loadGroupMap } from '../groups/group-map-file.ts';
 import { tokenExpiry } from '../observe/token-expiry.ts';
-import { BUILT_IN_RULES_DIR, loadRules, RuleLoadError } from '../rules/load.ts';
+import { loadRules, RuleLoadError, ruleDirs } from '../rules/load.ts';
 import { isPlainObject } from '../scim/patch.ts';
-import { credentialsFor } from '../service.ts';
-import { masClient } from './mas-client.ts';
+import { type MasClient, masClient } from './mas-client.ts';
 import type { Output } from './output.ts';
 
 type Verdict = 'PASS' | 'WARN' | 'FAIL';
@@ -70,7 +69,7 @@ export async function doctor(args: readonly string[], out: Output, env: NodeJS.P
 
 async function rulesCheck(config: Readonly<Config>): Promise<Check> {
   try {
-    const rules = await loadRules(config.rulesDir ? [BUILT_IN_RULES_DIR, config.rulesDir] : [BUILT_IN_RULES_DIR]);
+    const rules = await loadRules(ruleDirs(config.rulesDir));
     return { verdict: 'PASS', name: 'rules', detail: `${rules.length} rules valid, every example holds` };
   } catch (error) {
     if (!(error instanceof RuleLoadError)) throw error;
@@ -126,7 +125,7 @@ async function masChecks(config: Readonly<Config>, masUrl: URL, profile: string 
     });
     return checks;
   }
-  checks.push(await tokenCheck(config, masUrl));
+  checks.push(await tokenCheck(config, mas));
   if (!profile) {
     checks.push({
       verdict: 'WARN',
@@ -160,7 +159,7 @@ async function masChecks(config: Readonly<Config>, masUrl: URL, profile: string 
   return checks;
 }
 
-async function tokenCheck(config: Readonly<Config>, masUrl: URL): Promise<Check> {
+async function tokenCheck(config: Readonly<Config>, mas: MasClient): Promise<Check> {
   if (!config.masApiKey && !config.masToken) {
     return {
       verdict: 'WARN',
@@ -171,7 +170,7 @@ async function tokenCheck(config: Readonly<Config>, masUrl: URL): Promise<Check>
   }
   let header: string | undefined;
   try {
-    header = await credentialsFor(config, masUrl).authorization();
+    header = await mas.credentials.authorization();
   } catch (error) {
     return {
       verdict: 'FAIL',

@@ -1,6 +1,7 @@
 // The CLI's own small door to MAS: the same base URL and credentials as the proxy, one call at a time.
 import type { Config } from '../config.ts';
 import { credentialsFor } from '../service.ts';
+import type { Credentials } from '../upstream/credentials.ts';
 
 export interface MasAnswer {
   status: number;
@@ -9,6 +10,8 @@ export interface MasAnswer {
 
 export interface MasClient {
   url: URL;
+  /** The credentials every call uses; one token for the whole client. */
+  credentials: Credentials;
   call(method: string, path: string, body?: unknown): Promise<MasAnswer>;
 }
 
@@ -16,6 +19,7 @@ export function masClient(config: Readonly<Config>, masUrl: URL): MasClient {
   const credentials = credentialsFor(config, masUrl);
   return {
     url: masUrl,
+    credentials,
     async call(method, path, body) {
       const authorization = await credentials.authorization();
       const res = await fetch(new URL(path, masUrl), {

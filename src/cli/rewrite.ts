@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { loadConfig } from '../config.ts';
 import { applyRules } from '../rules/apply.ts';
-import { BUILT_IN_RULES_DIR, loadRules } from '../rules/load.ts';
+import { loadRules, ruleDirs } from '../rules/load.ts';
 import { isPlainObject } from '../scim/patch.ts';
 import { parseResourcePath } from '../scim/resource-path.ts';
 import { engineOptionsFor } from '../service.ts';
@@ -33,7 +33,7 @@ export async function rewrite(args: readonly string[], out: Output, env: NodeJS.
     return 0;
   }
   const config = loadConfig(env);
-  const rules = await loadRules(config.rulesDir ? [BUILT_IN_RULES_DIR, config.rulesDir] : [BUILT_IN_RULES_DIR]);
+  const rules = await loadRules(ruleDirs(config.rulesDir));
   const method = request.method.toUpperCase();
   const query = (isPlainObject(request.query) ? request.query : {}) as Record<string, string>;
   const result = applyRules(

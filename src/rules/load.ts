@@ -6,6 +6,7 @@ import path from 'node:path';
 import { JSONPath } from 'jsonpath-plus';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { ProblemList } from '../problem-list.ts';
 import { actions } from './actions/index.ts';
 import { checkExample } from './example.ts';
 import type { Rule } from './rule.ts';
@@ -13,12 +14,16 @@ import { type RuleFile, ruleFileSchema } from './schema.ts';
 
 export const BUILT_IN_RULES_DIR = path.resolve(import.meta.dirname, '../../rules');
 
-export class RuleLoadError extends Error {
+/** The built-in rules, then the user's (RULES_DIR, a ConfigMap on OpenShift). */
+export const ruleDirs = (...extra: (string | undefined)[]): string[] => [
+  BUILT_IN_RULES_DIR,
+  ...extra.filter((dir): dir is string => Boolean(dir)),
+];
+
+export class RuleLoadError extends ProblemList {
   override name = 'RuleLoadError';
-  readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
-    super(`invalid rules:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.problems = problems;
+    super('invalid rules', problems);
   }
 }
 

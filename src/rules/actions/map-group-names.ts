@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { serialize, tokenize } from '../../scim/filter.ts';
+import { serialize, type Token, tokenize } from '../../scim/filter.ts';
 import { isPatchOperation, isPlainObject, opName, pathIs } from '../../scim/patch.ts';
 import { type ActionContext, defineAction, keep, replace } from '../action.ts';
 
-const isDisplayName = (text: string | undefined) => text?.toLowerCase() === 'displayname';
+/** True for the string in `displayName eq "<name>"`: the one place a filter names a group. */
+const isDisplayNameValue = (tokens: readonly Token[], i: number): boolean =>
+  tokens[i]?.kind === 'string' &&
+  tokens[i - 2]?.text.toLowerCase() === 'displayname' &&
+  tokens[i - 1]?.text.toLowerCase() === 'eq';
 
 /** `displayName eq "Maximo Supervisors"` → `displayName eq "AP_MAXIMO_SUPERVISORS"`. */
 export const mapGroupFilter = defineAction({
@@ -16,13 +20,7 @@ export const mapGroupFilter = defineAction({
     if (!tokens) return keep;
     let changed = false;
     const mapped = tokens.map((token, i) => {
-      if (
-        token.kind !== 'string' ||
-        !isDisplayName(tokens[i - 2]?.text) ||
-        tokens[i - 1]?.text.toLowerCase() !== 'eq'
-      ) {
-        return token;
-      }
+      if (!isDisplayNameValue(tokens, i)) return token;
       const masName = options.groupNames.toMas(JSON.parse(token.text));
       if (masName === JSON.parse(token.text)) return token;
       changed = true;
@@ -66,7 +64,7 @@ function mentionedNames(request: ActionContext['request']): string[] {
   const names: string[] = [];
   const tokens = tokenize(request?.query.filter ?? '') ?? [];
   tokens.forEach((t, i) => {
-    if (t.kind === 'string' && isDisplayName(tokens[i - 2]?.text)) names.push(JSON.parse(t.text));
+    if (isDisplayNameValue(tokens, i)) names.push(JSON.parse(t.text));
   });
   const body = request?.body;
   if (isPlainObject(body) && typeof body.displayName === 'string') names.push(body.displayName);
