@@ -20,7 +20,12 @@ export interface Config {
   groupMapFile: string | undefined;
   upstreamTimeoutMs: number;
   bodyLimitBytes: number;
-  recordDir: string | undefined;
+  /** Each exchange written as a corpus-format file (issue 8); off unless RECORD_DIR is set. */
+  record: { dir: string; maxFiles: number; maxBytes: number; hashPersonalData: boolean } | undefined;
+  /** How often RULES_DIR is checked for changed rule files; 0 turns reloading off. */
+  rulesReloadIntervalMs: number;
+  /** Requests in flight to MAS at once, the rest waiting in a bounded queue; 0 means no cap. */
+  masConcurrency: { max: number; queueLimit: number; queueTimeoutMs: number };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
   allowRemoveAllMembers: boolean;
   /** How long SIGTERM waits for in-flight requests before the process exits anyway. */
@@ -70,6 +75,13 @@ const envSchema = z.object({
   RULES_DIR: optional,
   GROUP_MAP_FILE: optional,
   RECORD_DIR: optional,
+  RECORD_MAX_FILES: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
+  RECORD_MAX_BYTES: z.coerce.number().int().min(1024).max(107_374_182_400).default(1_073_741_824),
+  RECORD_HASH_PERSONAL_DATA: flag,
+  RULES_RELOAD_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  MAS_MAX_CONCURRENCY: z.coerce.number().int().min(0).max(10_000).default(32),
+  MAS_QUEUE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
+  MAS_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   ALLOW_REMOVE_ALL_MEMBERS: flag,
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
@@ -152,7 +164,20 @@ export function loadConfig(
     groupMapFile: e.GROUP_MAP_FILE,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    recordDir: e.RECORD_DIR,
+    record: e.RECORD_DIR
+      ? Object.freeze({
+          dir: e.RECORD_DIR,
+          maxFiles: e.RECORD_MAX_FILES,
+          maxBytes: e.RECORD_MAX_BYTES,
+          hashPersonalData: e.RECORD_HASH_PERSONAL_DATA,
+        })
+      : undefined,
+    rulesReloadIntervalMs: e.RULES_RELOAD_INTERVAL_MS,
+    masConcurrency: Object.freeze({
+      max: e.MAS_MAX_CONCURRENCY,
+      queueLimit: e.MAS_QUEUE_LIMIT,
+      queueTimeoutMs: e.MAS_QUEUE_TIMEOUT_MS,
+    }),
     logLevel: e.LOG_LEVEL,
     allowRemoveAllMembers: e.ALLOW_REMOVE_ALL_MEMBERS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -28,6 +28,14 @@ export interface Metrics {
   /** When the MAS token in use expires; undefined when unknown (the series then reads 0). */
   tokenExpiry(expiresAt: Date | undefined): void;
   rulesReload(result: 'success' | 'failure'): void;
+  /** Requests holding a MAS slot and waiting for one (MAS_MAX_CONCURRENCY). */
+  masQueue(state: { inFlight: number; queued: number }): void;
+  /** How long a request waited for a MAS slot. */
+  masQueueWait(seconds: number): void;
+  /** A request answered 503 because the queue was full or its wait ran out. */
+  masQueueRejected(reason: 'full' | 'timeout'): void;
+  /** One exchange offered to RECORD_DIR: written, skipped (a bound reached) or failed (disk). */
+  recording(result: 'written' | 'skipped' | 'failed'): void;
   /** Makes the per-rule series exist at 0, so the first refusal already shows in increase(). */
   knowRules(ids: readonly string[]): void;
 }
@@ -103,6 +111,37 @@ export function createMetrics(registry: Registry, { version }: { version: string
     registers,
   });
 
+  const inFlight = new Gauge({
+    name: 'scim_proxy_mas_in_flight_requests',
+    help: 'Requests sent to MAS and not yet answered (capped by MAS_MAX_CONCURRENCY).',
+    registers,
+  });
+  const queueDepth = new Gauge({
+    name: 'scim_proxy_mas_queue_depth',
+    help: 'Requests waiting for a free MAS slot.',
+    registers,
+  });
+  const queueWait = new Histogram({
+    name: 'scim_proxy_mas_queue_wait_seconds',
+    help: 'Time a request waited for a free MAS slot (0 when one was free).',
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const queueRejections = new Counter({
+    name: 'scim_proxy_mas_queue_rejections_total',
+    help: 'Requests answered 503 with Retry-After instead of reaching MAS, by why: the queue was full or the wait ran out.',
+    labelNames: ['reason'],
+    registers,
+  });
+  const recordings = new Counter({
+    name: 'scim_proxy_recordings_total',
+    help: 'Exchanges offered to RECORD_DIR, by result.',
+    labelNames: ['result'],
+    registers,
+  });
+
+  for (const reason of ['full', 'timeout']) queueRejections.inc({ reason }, 0);
+  for (const result of ['written', 'skipped', 'failed']) recordings.inc({ result }, 0);
   for (const kind of UPSTREAM_ERROR_LABELS) upstreamErrors.inc({ kind }, 0);
   for (const result of ['success', 'failure']) {
     refreshes.inc({ result }, 0);
@@ -129,6 +168,13 @@ export function createMetrics(registry: Registry, { version }: { version: string
     tokenRefresh: (result) => refreshes.inc({ result }),
     tokenExpiry: (expiresAt) => expiry.set(expiresAt ? expiresAt.getTime() / 1000 : 0),
     rulesReload: (result) => reloads.inc({ result }),
+    masQueue({ inFlight: flying, queued }) {
+      inFlight.set(flying);
+      queueDepth.set(queued);
+    },
+    masQueueWait: (seconds) => queueWait.observe(seconds),
+    masQueueRejected: (reason) => queueRejections.inc({ reason }),
+    recording: (result) => recordings.inc({ result }),
     knowRules(ids) {
       for (const id of ids) {
         applications.inc({ rule: ruleLabel(id) }, 0);
