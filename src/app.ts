@@ -15,7 +15,8 @@ import type { EngineOptions } from './rules/action.ts';
 import type { Rule } from './rules/rule.ts';
 import { ScimError } from './scim/error.ts';
 import type { Credentials } from './upstream/credentials.ts';
-import { forwarder } from './upstream/forwarder.ts';
+import { forwarder, type RetryReason } from './upstream/forwarder.ts';
+import type { MasGate } from './upstream/mas-gate.ts';
 
 // MAS answers read whole for response rules (group lists); anything larger passes through unchanged.
 const RESPONSE_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -33,6 +34,9 @@ export interface AppParts {
   logger: Logger;
   observers?: readonly ExchangeObserver[];
   onAuthFailure?: () => void;
+  /** Caps the requests in flight to MAS; none when absent. */
+  masGate?: MasGate;
+  onUpstreamRetry?: (reason: RetryReason) => void;
 }
 
 export function createApp(parts: AppParts): Express {
@@ -56,6 +60,8 @@ export function createApp(parts: AppParts): Express {
       rules: parts.rules,
       engineOptions: parts.engineOptions,
       responseLimitBytes: RESPONSE_LIMIT_BYTES,
+      ...(parts.masGate && { gate: parts.masGate }),
+      ...(parts.onUpstreamRetry && { onRetry: parts.onUpstreamRetry }),
     }),
   );
   app.use((_req, _res, next) => next(new ScimError(404, 'Not found.', { code: 'not_found' })));

@@ -19,6 +19,8 @@ export interface Exchange {
   /** Response rules that changed MAS's answer (group names mapped back). */
   responseApplied: readonly string[];
   decision: Outcome | undefined;
+  /** How long the request waited for a free MAS slot (MAS_MAX_CONCURRENCY). */
+  queueMs: number | undefined;
   /** When the request left for MAS (performance.now()). */
   forwardedAtMs: number | undefined;
   upstreamStatus: number | undefined;
@@ -41,6 +43,7 @@ export function newExchange(id: string, method: string): Exchange {
     applied: [],
     responseApplied: [],
     decision: undefined,
+    queueMs: undefined,
     forwardedAtMs: undefined,
     upstreamStatus: undefined,
     upstreamMs: undefined,

@@ -34,6 +34,8 @@ export interface Metrics {
   masQueueWait(seconds: number): void;
   /** A request answered 503 because the queue was full or its wait ran out. */
   masQueueRejected(reason: 'full' | 'timeout'): void;
+  /** A request sent to MAS again because MAS certainly had not acted on it. */
+  upstreamRetry(reason: 'credentials' | 'throttled' | 'reset'): void;
   /** One exchange offered to RECORD_DIR: written, skipped (a bound reached) or failed (disk). */
   recording(result: 'written' | 'skipped' | 'failed'): void;
   /** Makes the per-rule series exist at 0, so the first refusal already shows in increase(). */
@@ -133,6 +135,12 @@ export function createMetrics(registry: Registry, { version }: { version: string
     labelNames: ['reason'],
     registers,
   });
+  const retries = new Counter({
+    name: 'scim_proxy_upstream_retries_total',
+    help: 'Requests sent to MAS again, by why: credentials renewed after a 401, a 429 waited out, a GET cut before any answer.',
+    labelNames: ['reason'],
+    registers,
+  });
   const recordings = new Counter({
     name: 'scim_proxy_recordings_total',
     help: 'Exchanges offered to RECORD_DIR, by result.',
@@ -141,6 +149,7 @@ export function createMetrics(registry: Registry, { version }: { version: string
   });
 
   for (const reason of ['full', 'timeout']) queueRejections.inc({ reason }, 0);
+  for (const reason of ['credentials', 'throttled', 'reset']) retries.inc({ reason }, 0);
   for (const result of ['written', 'skipped', 'failed']) recordings.inc({ result }, 0);
   for (const kind of UPSTREAM_ERROR_LABELS) upstreamErrors.inc({ kind }, 0);
   for (const result of ['success', 'failure']) {
@@ -174,6 +183,7 @@ export function createMetrics(registry: Registry, { version }: { version: string
     },
     masQueueWait: (seconds) => queueWait.observe(seconds),
     masQueueRejected: (reason) => queueRejections.inc({ reason }),
+    upstreamRetry: (reason) => retries.inc({ reason }),
     recording: (result) => recordings.inc({ result }),
     knowRules(ids) {
       for (const id of ids) {

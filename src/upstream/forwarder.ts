@@ -1,19 +1,31 @@
 // Step 6: the rewritten request goes to MAS through http-proxy-3. The body is always sent from the
 // buffer the proxy read (the original bytes when no rule changed it) with a matching content-length,
-// never written in the proxyReq event. A 401 from MAS renews the credentials and retries once: MAS
-// rejected the request before acting on it, so sending it again is safe.
+// never written in the proxyReq event.
+//
+// A request is sent again only when MAS certainly did not act on it: a 401 (renew the credentials,
+// retry once), a 429 (wait as MAS asks, within a bound), or a GET cut before any answer. Anything
+// else that goes wrong becomes one SCIM error for Entra, which retries on its own schedule.
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { createProxyServer } from 'http-proxy-3';
 import type { EngineOptions } from '../rules/action.ts';
 import { applyRules } from '../rules/apply.ts';
 import { appliesTo, type Rule } from '../rules/rule.ts';
-import { ScimError } from '../scim/error.ts';
 import { formatQuery, type ParsedQuery } from '../scim/query.ts';
 import type { Credentials } from './credentials.ts';
-import { readJson, sendBody, streamResponse } from './response.ts';
+import type { MasGate } from './mas-gate.ts';
+import { jsonOf, readAnswer, sendBody, streamRest } from './response.ts';
+import { retryAfterMs } from './retry-after.ts';
+import {
+  credentialsRejectedError,
+  cutError,
+  notScimError,
+  throttledError,
+  timeoutError,
+  unreachableError,
+} from './upstream-error.ts';
 
 export interface ForwarderOptions {
   masUrl: URL;
@@ -23,12 +35,27 @@ export interface ForwarderOptions {
   dropCallerAuthorization: boolean;
   rules: () => readonly Rule[];
   engineOptions: EngineOptions;
-  /** Largest MAS answer read whole for response rules; larger ones pass through unchanged. */
+  /** Largest MAS answer read whole; larger ones are streamed through unchanged. */
   responseLimitBytes: number;
+  /** Caps the requests in flight to MAS (MAS_MAX_CONCURRENCY); none when absent. */
+  gate?: MasGate;
+  onRetry?: (reason: RetryReason) => void;
 }
 
+export type RetryReason = 'credentials' | 'throttled' | 'reset';
+
+/** 429s waited out before Entra is told to come back later. */
+const THROTTLE_RETRIES = 2;
+/** The longest Retry-After honoured in place: Entra gives up on an answer after 60 s. */
+const THROTTLE_WAIT_LIMIT_MS = 10_000;
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
 type OnResponse = (upstream: IncomingMessage) => void;
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+interface Attempt {
+  renewed: boolean;
+  throttled: number;
+  reset: boolean;
+}
 
 export function forwarder(options: ForwarderOptions): RequestHandler {
   const { masUrl, timeoutMs, credentials } = options;
@@ -65,35 +92,107 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
       req.headers['content-length'] = String(payload.length);
     req.headers['x-request-id'] = exchange.id;
 
-    const send = async (retried: boolean): Promise<void> => {
+    // Entra hung up: a request still waiting for a slot must not reach MAS after all.
+    const gone = new AbortController();
+    const hungUp = () => gone.abort(new Error('the client closed the connection'));
+    res.once('close', hungUp);
+    const queuedAt = performance.now();
+    let release: () => void = () => {};
+    if (options.gate) {
+      try {
+        release = await options.gate.acquire(gone.signal);
+      } catch (error) {
+        if (!gone.signal.aborted) next(error);
+        return;
+      }
+      exchange.queueMs = performance.now() - queuedAt;
+    }
+    res.off('close', hungUp);
+    res.once('close', release);
+
+    let failed = false;
+    const fail = (error: unknown) => {
+      release();
+      if (failed) return;
+      failed = true;
+      next(error);
+    };
+    const elapsedMs = () => performance.now() - (exchange.forwardedAtMs ?? 0);
+    const brokenConnection = (error: unknown, answered: boolean) => {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      const timedOut = elapsedMs() >= timeoutMs;
+      exchange.upstreamError = timedOut ? 'timeout' : code;
+      exchange.upstreamStatus = undefined;
+      if (timedOut) return timeoutError(timeoutMs);
+      return answered ? cutError(masUrl, error) : unreachableError(masUrl, code, error);
+    };
+    const again = (attempt: Attempt, reason: RetryReason, waitMs = 0) => {
+      options.onRetry?.(reason);
+      setTimeout(() => {
+        if (!res.destroyed) send(attempt).catch(fail);
+        else release();
+      }, waitMs);
+    };
+
+    const send = async (attempt: Attempt): Promise<void> => {
       const authorization = await credentials.authorization();
       if (authorization) req.headers.authorization = authorization;
       exchange.forwardedAtMs = performance.now();
       pending.set(req, (upstream) => {
         exchange.upstreamStatus = upstream.statusCode;
-        exchange.upstreamMs = performance.now() - (exchange.forwardedAtMs ?? 0);
-        if (upstream.statusCode === 401 && !retried && credentials.renewable) {
+        exchange.upstreamMs = elapsedMs();
+        const status = upstream.statusCode ?? 502;
+        if (status === 401 && !attempt.renewed && credentials.renewable) {
           upstream.resume();
           credentials
             .renewAfterRejection(authorization)
-            .then(() => send(true))
-            .catch(next);
+            .then(() => again({ ...attempt, renewed: true }, 'credentials'))
+            .catch(fail);
           return;
         }
-        respond(upstream, res).catch(next);
+        const waitMs = status === 429 ? (retryAfterMs(upstream.headers['retry-after']) ?? 1000) : 0;
+        if (status === 429 && attempt.throttled < THROTTLE_RETRIES && waitMs <= THROTTLE_WAIT_LIMIT_MS) {
+          upstream.resume();
+          again({ ...attempt, throttled: attempt.throttled + 1 }, 'throttled', waitMs);
+          return;
+        }
+        respond(upstream, waitMs).catch(fail);
       });
       proxy.web(req, res, { buffer: Readable.from(payload.length > 0 ? [payload] : []) }, (error) => {
-        const code = (error as NodeJS.ErrnoException).code ?? 'error';
-        const timedOut = performance.now() - (exchange.forwardedAtMs ?? 0) >= timeoutMs;
-        exchange.upstreamError = timedOut ? 'timeout' : code;
-        next(timedOut ? timeoutError(timeoutMs) : unreachableError(masUrl, code, error));
+        const code = (error as NodeJS.ErrnoException).code;
+        // A GET that lost its connection before MAS answered changed nothing: send it once more.
+        if (code === 'ECONNRESET' && SAFE_METHODS.has(req.method) && !attempt.reset && elapsedMs() < timeoutMs) {
+          again({ ...attempt, reset: true }, 'reset');
+          return;
+        }
+        fail(brokenConnection(error, false));
       });
     };
 
-    const respond = async (upstream: IncomingMessage, out: Response) => {
-      if (!rewritesResponse || (upstream.statusCode ?? 500) >= 300) return streamResponse(upstream, out);
-      const { raw: answer, json } = await readJson(upstream, options.responseLimitBytes);
-      if (json === undefined) return sendBody(upstream, out, answer);
+    const respond = async (upstream: IncomingMessage, throttledMs: number) => {
+      const status = upstream.statusCode ?? 502;
+      if (status === 401 && options.dropCallerAuthorization) {
+        upstream.resume();
+        throw credentialsRejectedError();
+      }
+      if (status === 429) {
+        upstream.resume();
+        throw throttledError(Math.max(1, Math.ceil(throttledMs / 1000)));
+      }
+      let answer: Awaited<ReturnType<typeof readAnswer>>;
+      try {
+        answer = await readAnswer(upstream, options.responseLimitBytes);
+      } catch (error) {
+        throw brokenConnection(error, true);
+      }
+      if (!answer.complete) return streamRest(upstream, res, answer.chunks);
+      const body = Buffer.concat(answer.chunks);
+      const json = body.length > 0 ? jsonOf(upstream, body) : undefined;
+      if (status >= 400 && json === undefined) {
+        const retryAfter = upstream.headers['retry-after'];
+        throw notScimError(status, upstream.headers['content-type'], retryAfter);
+      }
+      if (!rewritesResponse || status >= 300 || json === undefined) return sendBody(upstream, res, body);
       const result = applyRules(
         options.rules(),
         { method: req.method, resource, id: exchange.target?.id, query: {}, body: json, request: exchange.original },
@@ -101,27 +200,9 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
         'response',
       );
       exchange.responseApplied = result.applied;
-      sendBody(upstream, out, result.applied.length > 0 ? Buffer.from(JSON.stringify(result.body)) : answer);
+      sendBody(upstream, res, result.applied.length > 0 ? Buffer.from(JSON.stringify(result.body)) : body);
     };
 
-    await send(false);
+    await send({ renewed: false, throttled: 0, reset: false });
   };
 }
-
-const timeoutError = (timeoutMs: number) =>
-  new ScimError(
-    504,
-    `MAS did not answer within ${timeoutMs} ms (UPSTREAM_TIMEOUT_MS); check MAS's health. Entra will retry.`,
-    {
-      code: 'upstream_timeout',
-    },
-  );
-
-const unreachableError = (masUrl: URL, code: string, cause: unknown) =>
-  new ScimError(
-    502,
-    UNREACHABLE.has(code)
-      ? `MAS at ${masUrl.origin} could not be reached (${code}); check MAS_URL and that MAS is running.`
-      : `The connection to MAS at ${masUrl.origin} failed (${code}); check MAS's logs and its TLS certificate (NODE_EXTRA_CA_CERTS).`,
-    { code: 'upstream_unreachable', cause },
-  );

@@ -1,5 +1,6 @@
-// MAS's answer on its way back to Entra: streamed unchanged, or (when a response rule applies to it)
-// read, rewritten and re-sent with a matching content-length.
+// MAS's answer on its way back to Entra. It is read whole before anything is sent (SCIM answers are
+// small), so a connection MAS cuts mid-answer becomes a clean SCIM error instead of half a body, and
+// response rules can rewrite it. Only an answer larger than the limit is streamed, as it comes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 // Headers that describe one connection, not the message: they never cross a proxy (RFC 9110 §7.6.1).
@@ -13,42 +14,66 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
+const LENGTH = new Set([...HOP_BY_HOP, 'content-length']);
 
-function copyHeaders(from: IncomingMessage, to: ServerResponse, skip: ReadonlySet<string> = HOP_BY_HOP): void {
+function copyHeaders(from: IncomingMessage, to: ServerResponse, skip: ReadonlySet<string>): void {
   for (const [name, value] of Object.entries(from.headers)) {
     if (value !== undefined && !skip.has(name)) to.setHeader(name, value);
   }
 }
 
-export function streamResponse(upstream: IncomingMessage, res: ServerResponse): void {
-  res.statusCode = upstream.statusCode ?? 502;
-  copyHeaders(upstream, res);
-  upstream.pipe(res);
+/** MAS's answer as read: whole, or (past the limit) its first chunks with the rest still to come. */
+export interface Answer {
+  chunks: Buffer[];
+  complete: boolean;
 }
 
-const LENGTH = new Set([...HOP_BY_HOP, 'content-length']);
+/** Reads MAS's answer up to `limitBytes`. Rejects (ECONNRESET) when MAS cuts the connection mid-answer. */
+export function readAnswer(upstream: IncomingMessage, limitBytes: number): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      upstream.off('data', onData);
+      upstream.off('end', onEnd);
+      upstream.off('error', onError);
+      upstream.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size <= limitBytes) return;
+      upstream.pause();
+      stop();
+      resolve({ chunks, complete: false });
+    };
+    const onEnd = () => {
+      stop();
+      resolve({ chunks, complete: true });
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const onClose = () => {
+      if (upstream.complete) return;
+      onError(Object.assign(new Error('MAS closed the connection mid-answer'), { code: 'ECONNRESET' }));
+    };
+    upstream.on('data', onData);
+    upstream.on('end', onEnd);
+    upstream.on('error', onError);
+    upstream.on('close', onClose);
+  });
+}
 
-/** Reads a JSON answer whole (up to `limitBytes`); undefined when it is not JSON or too large. */
-export async function readJson(upstream: IncomingMessage, limitBytes: number): Promise<{ raw: Buffer; json: unknown }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of upstream as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    chunks.push(chunk);
-  }
-  const raw = Buffer.concat(chunks);
-  if (
-    size > limitBytes ||
-    !/json/i.test(upstream.headers['content-type'] ?? '') ||
-    upstream.headers['content-encoding']
-  ) {
-    return { raw, json: undefined };
-  }
-  try {
-    return { raw, json: JSON.parse(raw.toString('utf8')) };
-  } catch {
-    return { raw, json: undefined };
-  }
+/** An answer too large to hold: what was read, then the rest as it arrives. A cut now can only cut Entra too. */
+export function streamRest(upstream: IncomingMessage, res: ServerResponse, head: readonly Buffer[]): void {
+  res.statusCode = upstream.statusCode ?? 502;
+  copyHeaders(upstream, res, HOP_BY_HOP);
+  for (const chunk of head) res.write(chunk);
+  upstream.on('error', () => res.destroy());
+  upstream.pipe(res);
+  upstream.resume();
 }
 
 export function sendBody(upstream: IncomingMessage, res: ServerResponse, body: Buffer): void {
@@ -56,4 +81,14 @@ export function sendBody(upstream: IncomingMessage, res: ServerResponse, body: B
   copyHeaders(upstream, res, LENGTH);
   res.setHeader('content-length', body.length);
   res.end(body);
+}
+
+/** The answer as JSON, or undefined when it is not plain JSON. */
+export function jsonOf(upstream: IncomingMessage, raw: Buffer): unknown {
+  if (!/json/i.test(upstream.headers['content-type'] ?? '') || upstream.headers['content-encoding']) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }

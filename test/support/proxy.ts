@@ -3,6 +3,7 @@
 import { loadConfig } from '../../src/config.ts';
 import type { ExchangeObserver } from '../../src/exchange.ts';
 import { createLogger } from '../../src/observe/logger.ts';
+import type { Metrics } from '../../src/observe/metrics.ts';
 import { type Service, startService } from '../../src/service.ts';
 
 export const ENTRA_TOKEN = 'entra-token-for-tests';
@@ -18,12 +19,14 @@ export async function startProxy(
   masUrl: string,
   env: Record<string, string> = {},
   observers: readonly ExchangeObserver[] = [],
+  metrics?: Metrics,
 ): Promise<TestProxy> {
   const config = loadConfig({ PORT: '0', MAS_URL: masUrl, SCIM_TOKEN: ENTRA_TOKEN, MAS_TOKEN, ...env });
   const service = await startService(config, new URL(masUrl), {
     logger: createLogger({ level: 'error', silent: true }),
     host: '127.0.0.1',
     observers,
+    ...(metrics && { metrics }),
   });
   return { url: `http://127.0.0.1:${service.port}`, service, close: () => service.drain() };
 }

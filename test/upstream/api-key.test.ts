@@ -95,7 +95,7 @@ test('a 401 from MAS renews the token once and retries the request once', async 
   assert.equal(sim.users('p1').length, 2, 'the retried POST created exactly one more user');
 });
 
-test('a second 401 goes back to Entra instead of looping', async (t) => {
+test("a second 401 is a 502 naming scim-proxy's MAS credentials, instead of a loop or a 401 that blames Entra's token", async (t) => {
   const mas = await startUpstream({
     respond: (request, res) => {
       res.writeHead(request.path === '/v1/authenticate' ? 200 : 401, { 'content-type': 'application/json' });
@@ -106,7 +106,8 @@ test('a second 401 goes back to Entra instead of looping', async (t) => {
   const proxy = await startProxy(mas.url, { MAS_TOKEN: '', ...KEY });
   t.after(() => proxy.close());
   const res = await fetch(`${proxy.url}/scim/v2/p1/Users/u1`, { headers: auth });
-  assert.equal(res.status, 401);
+  assert.equal(res.status, 502);
+  assert.match((await errorOf(res)).detail, /MAS_API_KEY_ID\/MAS_API_KEY/);
   assert.equal(mas.seen.filter((r) => r.path.startsWith('/scim/')).length, 2);
   assert.equal(mas.seen.filter((r) => r.path === '/v1/authenticate').length, 2);
   assert.ok(mas.seen.every((r) => r.headers['mas-jwt-expiry-duration'] === 'PT12H' || r.path !== '/v1/authenticate'));
