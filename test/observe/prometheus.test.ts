@@ -83,9 +83,11 @@ test('every dashboard query and alert expression is valid and shows the traffic 
   await waitForData(prometheus, 'scim_proxy_blocked_requests_total{rule="guard-unfiltered-member-removal"} == 0');
   const base = `http://127.0.0.1:${service.port}`;
   const first = await sendTraffic(base);
-  // The API-key renewal and the rules reload land separately; their metrics are driven directly here.
+  // The API-key renewal, the rules reload and a full MAS queue are tested on their own; their metrics
+  // are driven directly here.
   metrics.tokenRefresh('failure');
   metrics.rulesReload('failure');
+  metrics.masQueueRejected('full');
   await new Promise((resolve) => setTimeout(resolve, 2500));
   await sendTraffic(base);
   await new Promise((resolve) => setTimeout(resolve, 3000));

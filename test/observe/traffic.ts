@@ -52,7 +52,8 @@ async function send(
   );
   if (authorization) headers.authorization = authorization;
   const body = rawBody ?? (request.body == null ? undefined : JSON.stringify(request.body));
-  if (body !== undefined) headers['content-type'] ??= 'application/scim+json';
+  const typed = Object.keys(headers).some((key) => key.toLowerCase() === 'content-type');
+  if (body !== undefined && !typed) headers['content-type'] = 'application/scim+json';
   const res = await fetch(url, { method: request.method, headers, ...(body !== undefined && { body }) });
   await res.arrayBuffer();
   return res.status;
