@@ -44,6 +44,8 @@ export interface AuditRecord {
   upstreamError: string | null;
   durationMs: number;
   upstreamMs: number | null;
+  /** Time spent waiting for a free MAS slot (MAS_MAX_CONCURRENCY). */
+  queueMs: number | null;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
@@ -75,6 +77,7 @@ export function auditRecord(exchange: Exchange, status: number, hash: Hasher | u
     upstreamError: exchange.upstreamError ?? null,
     durationMs: round(performance.now() - exchange.startedMs),
     upstreamMs: exchange.upstreamMs === undefined ? null : round(exchange.upstreamMs),
+    queueMs: exchange.queueMs === undefined ? null : round(exchange.queueMs),
   };
 }
 

@@ -63,6 +63,7 @@ test('a forwarded exchange is one audit line with every field of the record', as
   exchange.decision = { kind: 'forward' };
   exchange.upstreamStatus = 204;
   exchange.upstreamMs = 12.345;
+  exchange.queueMs = 0.04;
   const lines = await audited(exchange, 204);
   assert.equal(lines.length, 1);
   const record = lines[0] as Record<string, unknown>;
@@ -78,6 +79,7 @@ test('a forwarded exchange is one audit line with every field of the record', as
   assert.equal(record.masStatus, 204);
   assert.equal(record.status, 204);
   assert.equal(record.upstreamMs, 12.3);
+  assert.equal(record.queueMs, 0);
   assert.equal(typeof record.durationMs, 'number');
   assert.deepEqual(record.queryChange, []);
   assert.equal('level' in record || 'message' in record, false);
