@@ -87,7 +87,10 @@ test('a GET whose connection is reset before any answer is sent once more, and t
   let calls = 0;
   const server = http.createServer((req, res) => {
     calls += 1;
-    if (calls === 1) return req.socket.resetAndDestroy();
+    if (calls === 1) {
+      req.socket.resetAndDestroy();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/scim+json' });
     res.end('{"id":"u1"}');
   });
@@ -130,7 +133,7 @@ test("a 5xx SCIM error from MAS reaches Entra unchanged and is counted by MAS's 
   assert.equal(count, 1);
 });
 
-test("an HTML error page from MAS's router becomes a SCIM error that says to check MAS_URL", async (t) => {
+test("an HTML error page from MAS's router becomes a SCIM error that says to check MAS_URL", async () => {
   for (const [masStatus, entraStatus] of [
     [503, 503],
     [404, 502],
