@@ -195,7 +195,7 @@ test('MAS throttling without end is a 503 with Retry-After after two waits, neve
   assert.equal(mas.seen.length, 3);
 });
 
-test("a Retry-After longer than Entra would wait is passed on at once, as a 503", async (t) => {
+test('a Retry-After longer than Entra would wait is passed on at once, as a 503', async (t) => {
   const mas = await throttlingMas([{ status: 429, retryAfter: '120' }]);
   t.after(() => mas.close());
   const proxy = await proxyWithMetrics(t, mas.url);

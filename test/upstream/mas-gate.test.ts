@@ -16,8 +16,12 @@ test('the gate lets in up to the cap and then one waiter per release, first come
   const first = await gate.acquire();
   await gate.acquire();
   const order: string[] = [];
-  const third = gate.acquire().then((release) => (order.push('third'), release));
-  const fourth = gate.acquire().then((release) => (order.push('fourth'), release));
+  const noting = (name: string) => (release: () => void) => {
+    order.push(name);
+    return release;
+  };
+  const third = gate.acquire().then(noting('third'));
+  const fourth = gate.acquire().then(noting('fourth'));
   await sleep(10);
   assert.deepEqual(gate.state(), { inFlight: 2, queued: 2 });
   first();
