@@ -108,6 +108,20 @@ function matchingOpen(tokens: readonly Token[], close: number): number | undefin
   return undefined;
 }
 
+/**
+ * The string a quoted filter value holds, or undefined when it is not a JSON string (RFC 7644
+ * §3.4.2.2): `"a\x"` or a raw control character. The tokenizer only finds where a string ends;
+ * clients paste values in unescaped, and such a value is left as written rather than guessed at.
+ */
+export function stringValue(literal: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(literal);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A filter selecting the multi-valued element whose `value` is exactly `id`, whatever `id` holds. */
 export function valueEquals(attribute: string, id: string): string {
   return `${attribute}[value eq ${JSON.stringify(id)}]`;

@@ -1,13 +1,14 @@
 import { z } from 'zod';
-import { serialize, type Token, tokenize } from '../../scim/filter.ts';
+import { serialize, stringValue, type Token, tokenize } from '../../scim/filter.ts';
 import { isPatchOperation, isPlainObject, opName, pathIs } from '../../scim/patch.ts';
 import { type ActionContext, defineAction, keep, replace } from '../action.ts';
 
-/** True for the string in `displayName eq "<name>"`: the one place a filter names a group. */
-const isDisplayNameValue = (tokens: readonly Token[], i: number): boolean =>
-  tokens[i]?.kind === 'string' &&
-  tokens[i - 2]?.text.toLowerCase() === 'displayname' &&
-  tokens[i - 1]?.text.toLowerCase() === 'eq';
+/** The name in `displayName eq "<name>"`, the one place a filter names a group; undefined elsewhere. */
+function displayNameAt(tokens: readonly Token[], i: number): string | undefined {
+  const token = tokens[i];
+  const named = tokens[i - 2]?.text.toLowerCase() === 'displayname' && tokens[i - 1]?.text.toLowerCase() === 'eq';
+  return token?.kind === 'string' && named ? stringValue(token.text) : undefined;
+}
 
 /** `displayName eq "Maximo Supervisors"` → `displayName eq "AP_MAXIMO_SUPERVISORS"`. */
 export const mapGroupFilter = defineAction({
@@ -20,9 +21,10 @@ export const mapGroupFilter = defineAction({
     if (!tokens) return keep;
     let changed = false;
     const mapped = tokens.map((token, i) => {
-      if (!isDisplayNameValue(tokens, i)) return token;
-      const masName = options.groupNames.toMas(JSON.parse(token.text));
-      if (masName === JSON.parse(token.text)) return token;
+      const name = displayNameAt(tokens, i);
+      if (name === undefined) return token;
+      const masName = options.groupNames.toMas(name);
+      if (masName === name) return token;
       changed = true;
       return { ...token, text: JSON.stringify(masName) };
     });
@@ -63,8 +65,9 @@ export const mapGroupDisplayName = defineAction({
 function mentionedNames(request: ActionContext['request']): string[] {
   const names: string[] = [];
   const tokens = tokenize(request?.query.filter ?? '') ?? [];
-  tokens.forEach((t, i) => {
-    if (isDisplayNameValue(tokens, i)) names.push(JSON.parse(t.text));
+  tokens.forEach((_, i) => {
+    const name = displayNameAt(tokens, i);
+    if (name !== undefined) names.push(name);
   });
   const body = request?.body;
   if (isPlainObject(body) && typeof body.displayName === 'string') names.push(body.displayName);

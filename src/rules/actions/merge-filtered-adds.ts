@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stringValue } from '../../scim/filter.ts';
 import { isPatchOperation, opName, type PatchOperation } from '../../scim/patch.ts';
 import { defineAction, keep, replace } from '../action.ts';
 
@@ -24,18 +25,20 @@ export const mergeFilteredAdds = defineAction({
         isPatchOperation(operation) && opName(operation) === 'add' && typeof operation.path === 'string'
           ? TYPED_SUB_PATH.exec(operation.path.trim())
           : null;
-      if (!match) {
+      // A type that is not a JSON string (`"a\x"`, a raw control character) is left for MAS to judge.
+      const type = match?.[2] === undefined ? undefined : stringValue(match[2]);
+      if (!match || type === undefined) {
         out.push(operation);
         continue;
       }
-      const [, attribute = '', quotedType = '""', sub = ''] = match;
-      const key = `${attribute.toLowerCase()}\u0000${quotedType}`;
+      const [, attribute = '', , sub = ''] = match;
+      const key = `${attribute.toLowerCase()}\u0000${type}`;
       const existing = elements.get(key);
       const value = (operation as PatchOperation).value;
       if (existing) {
         existing[sub] = value;
       } else {
-        const element: Record<string, unknown> = { type: JSON.parse(quotedType), [sub]: value };
+        const element: Record<string, unknown> = { type, [sub]: value };
         elements.set(key, element);
         out.push({ op: 'add', path: attribute, value: [element] });
       }
