@@ -13,6 +13,8 @@ export interface Exchange {
   /** Monotonic start (performance.now()), for durations. */
   startedMs: number;
   target: ResourcePath | undefined;
+  /** The headers as received, credentials replaced by placeholders (src/record/headers.ts). */
+  headers: Record<string, string>;
   original: { query: Record<string, string>; body: unknown };
   rewritten: { query: Record<string, string>; body: unknown } | undefined;
   applied: readonly string[];
@@ -25,6 +27,8 @@ export interface Exchange {
   forwardedAtMs: number | undefined;
   upstreamStatus: number | undefined;
   upstreamMs: number | undefined;
+  /** MAS's answer when it was read whole: the recorder takes the ids MAS assigned from it. */
+  answer: Buffer | undefined;
   /** Why MAS could not answer (`timeout`, `ECONNREFUSED`, ...): a bounded label for metrics. */
   upstreamError: string | undefined;
   /** Set when the proxy answered with an error; `code` is the stable ScimError code. */
@@ -38,6 +42,7 @@ export function newExchange(id: string, method: string): Exchange {
     startedAt: new Date(),
     startedMs: performance.now(),
     target: undefined,
+    headers: {},
     original: { query: {}, body: null },
     rewritten: undefined,
     applied: [],
@@ -47,6 +52,7 @@ export function newExchange(id: string, method: string): Exchange {
     forwardedAtMs: undefined,
     upstreamStatus: undefined,
     upstreamMs: undefined,
+    answer: undefined,
     upstreamError: undefined,
     error: undefined,
   };

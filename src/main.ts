@@ -7,6 +7,7 @@ import { createAuditLog } from './observe/audit.ts';
 import { createLogger } from './observe/logger.ts';
 import { createMetrics } from './observe/metrics.ts';
 import { startMetricsServer } from './observe/metrics-server.ts';
+import { createRecorder } from './record/recorder.ts';
 import { RuleLoadError } from './rules/load.ts';
 import { startService } from './service.ts';
 
@@ -26,6 +27,16 @@ async function main(): Promise<void> {
     ...(config.auditHashSalt && { hashSalt: config.auditHashSalt }),
     ...(config.auditFile && { file: config.auditFile }),
   });
+  const recorder =
+    config.record &&
+    createRecorder({
+      ...config.record,
+      ...(config.auditHashSalt && { hashSalt: config.auditHashSalt }),
+      onResult: metrics.recording,
+      logger,
+      version: version(),
+    });
+  if (config.record) logger.info('recording exchanges', { dir: config.record.dir });
   const metricsServer = await startMetricsServer(registry, { port: config.metricsPort });
   logger.info('metrics are served', { port: metricsServer.port, path: '/metrics' });
   const demo = config.masUrl ? undefined : await startDemoUpstream(config);
@@ -35,7 +46,7 @@ async function main(): Promise<void> {
     service = await startService(demo?.config ?? config, masUrl, {
       logger,
       metrics,
-      observers: [audit],
+      observers: recorder ? [audit, recorder] : [audit],
       ...(demo && { credentials: demo.credentials }),
     });
   } catch (error) {
@@ -50,6 +61,7 @@ async function main(): Promise<void> {
     await demo?.close();
     await metricsServer.close();
     await audit.close();
+    await recorder?.close();
     logger.info('stopped', { signal });
     process.exit(0);
   };

@@ -5,6 +5,7 @@ import { profiles } from './profiles.ts';
 
 export { terminal };
 
+import { replay } from './replay.ts';
 import { rewrite } from './rewrite.ts';
 import { rulesCheck } from './rules-check.ts';
 
@@ -12,6 +13,7 @@ const USAGE = `usage: scim-proxy <command>
 
   rules check [DIR...]   validate the built-in rules and those in DIR, and run every example
   rewrite [FILE|-]       print the request MAS would receive for one Entra request (corpus format)
+  replay DIR --to URL    send recorded requests (RECORD_DIR) in order; report whether each status matches
   doctor [--profile ID]  check configuration, rules, group table, MAS, the MAS token and the profile
   profiles get ID        show a MAS SCIM profile
   profiles apply FILE    show the difference, raise version past MAS's and apply (--dry-run: show only)
@@ -22,6 +24,7 @@ export async function cli(args: readonly string[], out: Output, env: NodeJS.Proc
   const [command, sub, ...rest] = args;
   if (command === 'rules' && sub === 'check') return rulesCheck(rest, out);
   if (command === 'rewrite') return rewrite(args.slice(1), out, env);
+  if (command === 'replay') return replay(args.slice(1), out, env);
   if (command === 'doctor') return doctor(args.slice(1), out, env);
   if (command === 'profiles') return profiles(args.slice(1), out, env);
   out.error(USAGE);

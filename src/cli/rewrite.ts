@@ -1,12 +1,14 @@
 // `scim-proxy rewrite [FILE|-]`: shows what MAS would receive for one request, and why. Accepts a
 // request in the corpus format ({method, path, query, headers, body}) or a whole corpus case
-// ({request: {...}, expect: ...}), so a recorded case can be checked as it is.
+// ({request: {...}, expect: ...}), so a recorded case can be checked as it is: for a case, the report
+// says whether the rules still produce what its `expect` says (`matchesExpect`).
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { loadConfig } from '../config.ts';
 import { applyRules } from '../rules/apply.ts';
 import { loadRules, ruleDirs } from '../rules/load.ts';
-import { isPlainObject } from '../scim/patch.ts';
+import { jsonEqual } from '../scim/json.ts';
+import { isPlainObject, type PlainObject } from '../scim/patch.ts';
 import { parseResourcePath } from '../scim/resource-path.ts';
 import { engineOptionsFor } from '../service.ts';
 import type { Output } from './output.ts';
@@ -55,6 +57,23 @@ export async function rewrite(args: readonly string[], out: Output, env: NodeJS.
           status: outcome.status,
           reason: outcome.reason,
         };
-  out.log(JSON.stringify(report, null, 2));
+  const expected = isPlainObject(input) && isPlainObject(input.expect) ? input.expect : undefined;
+  out.log(JSON.stringify(expected ? { ...report, matchesExpect: matches(report, expected) } : report, null, 2));
   return 0;
+}
+
+/** Whether today's rules still do what a corpus case (or a recording) says they did. */
+function matches(report: { outcome: string; status?: number; upstream?: PlainObject }, expected: PlainObject): boolean {
+  if (isPlainObject(expected.upstream)) {
+    const { upstream } = report;
+    return (
+      report.outcome === 'forwarded' &&
+      jsonEqual(upstream?.body ?? null, expected.upstream.body ?? null) &&
+      (expected.query_unscored === true || jsonEqual(upstream?.query, expected.upstream.query ?? {}))
+    );
+  }
+  if (typeof expected.local_status === 'number')
+    return report.outcome === 'answered' && report.status === expected.local_status;
+  if (expected.blocked === true) return report.outcome === 'refused';
+  return true;
 }

@@ -46,7 +46,7 @@ export type RetryReason = 'credentials' | 'throttled' | 'reset';
 
 /** 429s waited out before Entra is told to come back later. */
 const THROTTLE_RETRIES = 2;
-/** The longest Retry-After honoured in place: Entra gives up on an answer after 60 s. */
+/** The longest Retry-After honoured in place (and never past UPSTREAM_TIMEOUT_MS in all): Entra gives up after 60 s. */
 const THROTTLE_WAIT_LIMIT_MS = 10_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
@@ -134,6 +134,7 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
       }, waitMs);
     };
 
+    const firstSentAt = performance.now();
     const send = async (attempt: Attempt): Promise<void> => {
       const authorization = await credentials.authorization();
       if (authorization) req.headers.authorization = authorization;
@@ -151,7 +152,12 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
           return;
         }
         const waitMs = status === 429 ? (retryAfterMs(upstream.headers['retry-after']) ?? 1000) : 0;
-        if (status === 429 && attempt.throttled < THROTTLE_RETRIES && waitMs <= THROTTLE_WAIT_LIMIT_MS) {
+        const budgetLeftMs = timeoutMs - (performance.now() - firstSentAt);
+        if (
+          status === 429 &&
+          attempt.throttled < THROTTLE_RETRIES &&
+          waitMs <= Math.min(THROTTLE_WAIT_LIMIT_MS, budgetLeftMs)
+        ) {
           upstream.resume();
           again({ ...attempt, throttled: attempt.throttled + 1 }, 'throttled', waitMs);
           return;
@@ -187,6 +193,7 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
       }
       if (!answer.complete) return streamRest(upstream, res, answer.chunks);
       const body = Buffer.concat(answer.chunks);
+      exchange.answer = body;
       const json = body.length > 0 ? jsonOf(upstream, body) : undefined;
       if (status >= 400 && json === undefined) {
         const retryAfter = upstream.headers['retry-after'];
