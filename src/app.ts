@@ -3,6 +3,7 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'winston';
 import type { ExchangeObserver } from './exchange.ts';
+import { apiHeaders } from './http/api-headers.ts';
 import { body } from './http/body.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { health, type Readiness } from './http/health.ts';
@@ -44,9 +45,10 @@ export function createApp(parts: AppParts): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', false);
+  app.use(apiHeaders());
   app.use(health(parts.readiness));
   app.use(requestId());
-  app.use(observe(parts.observers ?? []));
+  app.use(observe(parts.observers ?? [], parts.logger));
   app.use(scimTarget());
   app.use(inboundAuth({ tokens: parts.scimTokens, ...(parts.onAuthFailure && { onFailure: parts.onAuthFailure }) }));
   app.use(body({ limitBytes: parts.bodyLimitBytes }));

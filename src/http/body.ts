@@ -1,9 +1,15 @@
-// Reads the request body within BODY_LIMIT_BYTES and parses it, so nothing half-read or unparsable
-// ever goes on to MAS: bad JSON is a 400 that says where it broke.
+// Reads the request body within BODY_LIMIT_BYTES and parses it, so nothing half-read, unparsable or
+// ambiguous ever goes on to MAS: bad JSON is a 400 that says where it broke.
 import type { RequestHandler } from 'express';
 import { ScimError } from '../scim/error.ts';
+import { structureProblem } from '../scim/json.ts';
 
 const JSON_TYPE = /^application\/(scim\+)?json\b|\+json\b/i;
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** SCIM resources and PATCH requests nest a handful of levels; far deeper is an attack on recursion. */
+export const MAX_JSON_DEPTH = 64;
 
 export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
   const tooLarge = () =>
@@ -34,7 +40,9 @@ export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
         }),
       );
     }
-    const raw = Buffer.concat(chunks);
+    let raw = Buffer.concat(chunks);
+    // RFC 8259 §8.1: a BOM may be ignored but must not be passed on to another parser.
+    if (raw.subarray(0, 3).equals(BOM)) raw = raw.subarray(3);
     res.locals.rawBody = raw;
     if (raw.length === 0) return next();
     const type = req.get('content-type');
@@ -47,7 +55,25 @@ export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
         ),
       );
     }
-    res.locals.exchange.original.body = parseJson(raw);
+    const charset = type && CHARSET.exec(type)?.[1];
+    if (charset && !/^utf-?8$/i.test(charset)) {
+      return next(
+        new ScimError(415, `The body is declared as ${charset.slice(0, 40)}; send it as UTF-8 (charset=utf-8).`, {
+          code: 'unsupported_charset',
+        }),
+      );
+    }
+    const parsed = parseJson(raw);
+    if (BODY_METHODS.has(req.method) && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))) {
+      const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : typeof parsed;
+      return next(
+        new ScimError(400, `A ${req.method} body must be a JSON object; this one is ${kind}.`, {
+          code: 'body_not_object',
+          scimType: 'invalidSyntax',
+        }),
+      );
+    }
+    res.locals.exchange.original.body = parsed;
     next();
   };
 }
@@ -55,19 +81,28 @@ export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
 function parseJson(raw: Buffer): unknown {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
   } catch {
     throw new ScimError(400, 'The request body is not valid UTF-8; send JSON encoded as UTF-8.', {
       code: 'invalid_utf8',
       scimType: 'invalidSyntax',
     });
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ScimError(400, `The request body is not valid JSON (${(error as Error).message}); fix the JSON.`, {
       code: 'invalid_json',
       scimType: 'invalidSyntax',
     });
   }
+  const problem = structureProblem(text, MAX_JSON_DEPTH);
+  if (problem) {
+    throw new ScimError(400, `The request body is refused: ${problem}. Send plain SCIM JSON.`, {
+      code: 'unsafe_json',
+      scimType: 'invalidSyntax',
+    });
+  }
+  return parsed;
 }

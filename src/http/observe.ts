@@ -1,11 +1,26 @@
 import type { RequestHandler } from 'express';
+import type { Logger } from 'winston';
 import type { ExchangeObserver } from '../exchange.ts';
 
-/** Hands each finished (or cut) exchange to the observers exactly once: audit, metrics, recording. */
-export function observe(observers: readonly ExchangeObserver[]): RequestHandler {
+/**
+ * Hands each finished (or cut) exchange to the observers exactly once: audit, metrics, recording.
+ * They run in the response's close event, where a throw would be uncaught and end the process: one
+ * observer failing on an odd exchange is logged, and the others still run.
+ */
+export function observe(observers: readonly ExchangeObserver[], logger?: Logger): RequestHandler {
   return function observe(_req, res, next) {
     res.once('close', () => {
-      for (const observer of observers) observer(res.locals.exchange, res.statusCode);
+      for (const observer of observers) {
+        try {
+          observer(res.locals.exchange, res.statusCode);
+        } catch (error) {
+          logger?.error('an exchange observer failed', {
+            requestId: res.locals.exchange?.id,
+            observer: observer.name || 'anonymous',
+            error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+          });
+        }
+      }
     });
     next();
   };

@@ -3,9 +3,17 @@ import { ScimError } from '../scim/error.ts';
 import { parseQuery } from '../scim/query.ts';
 import { parseResourcePath } from '../scim/resource-path.ts';
 
+/** SCIM's methods (RFC 7644 §3.2) and HEAD; TRACE would echo MAS's credentials back to the caller. */
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+// A server that honours these runs another method than the one the rules judged (a POST that is a PATCH).
+const METHOD_OVERRIDES = ['x-http-method-override', 'x-http-method', 'x-method-override'];
+// Tokens in a URL end up in access logs, MAS's included: RFC 6750's query form is never accepted.
+const TOKEN_IN_QUERY = /^(access_token|authorization)$/i;
+
 /**
- * Admits only plain paths under /scim/v2/ (after resolving dot segments, encoded or not) and parses
- * the query. Everything else is answered here: the proxy never reaches another MAS API or host.
+ * Admits only plain paths under /scim/v2/ (after resolving dot segments, encoded or not), SCIM's
+ * methods, and a query without credentials, and parses the query. Everything else is answered here:
+ * the proxy never reaches another MAS API or host.
  */
 export function scimTarget(): RequestHandler {
   return function scimTarget(req, res, next) {
@@ -24,9 +32,36 @@ export function scimTarget(): RequestHandler {
         ),
       );
     }
+    if (!METHODS.includes(req.method)) {
+      return next(
+        new ScimError(405, `SCIM has no ${req.method.slice(0, 20)}; use one of ${METHODS.join(', ')}.`, {
+          code: 'method_not_allowed',
+          headers: { allow: METHODS.join(', ') },
+        }),
+      );
+    }
+    const override = METHOD_OVERRIDES.find((name) => req.headers[name] !== undefined);
+    if (override) {
+      return next(
+        new ScimError(400, `The ${override} header is not accepted; send the request with its real method.`, {
+          code: 'method_override',
+          scimType: 'invalidSyntax',
+        }),
+      );
+    }
     const exchange = res.locals.exchange;
     exchange.target = target;
     const query = parseQuery(queryAt < 0 ? '' : url.slice(queryAt + 1));
+    const credential = query.pairs.find((pair) => TOKEN_IN_QUERY.test(pair.key));
+    if (credential) {
+      return next(
+        new ScimError(
+          400,
+          `The query carries ${credential.key}; tokens in a URL end up in logs. Send "Authorization: Bearer <token>" instead.`,
+          { code: 'token_in_query', scimType: 'invalidSyntax' },
+        ),
+      );
+    }
     res.locals.query = query;
     exchange.original = { query: query.values, body: null };
     next();

@@ -20,3 +20,41 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/**
+ * What makes a parsed JSON text unsafe to pass on, or undefined: nesting deeper than `maxDepth`
+ * (recursive code downstream would overflow its stack), or a key given twice in one object (JSON.parse
+ * keeps the last, another parser may keep the first: the rules and MAS would read different values).
+ * `text` must be valid JSON; one pass, no recursion.
+ */
+export function structureProblem(text: string, maxDepth: number): string | undefined {
+  // One entry per open container: the keys seen so far for an object, null for an array.
+  const open: (Set<string> | null)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      open.push(c === '{' ? new Set() : null);
+      if (open.length > maxDepth) return `it nests deeper than ${maxDepth} levels`;
+    } else if (c === '}' || c === ']') {
+      open.pop();
+    } else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const keys = open.at(-1);
+      if (keys && nextToken(text, end + 1) === ':') {
+        const token = text.slice(i, end + 1);
+        const key = token.includes('\\') ? (JSON.parse(token) as string) : token.slice(1, -1);
+        if (keys.has(key)) return `the key "${key.slice(0, 60)}" appears twice in one object`;
+        keys.add(key);
+      }
+      i = end;
+    }
+  }
+  return undefined;
+}
+
+function nextToken(text: string, from: number): string | undefined {
+  let i = from;
+  while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r') i++;
+  return text[i];
+}

@@ -17,20 +17,18 @@ const PROFILE_LESS = new Set(['Profiles', 'ServiceProviderConfig', 'ResourceType
 
 /**
  * Parses the raw path of a request (no query). Returns undefined for anything that is not a plain
- * path under `/scim/v2/`: dot segments, encoded slashes or backslashes, NUL, absolute URLs.
+ * path under `/scim/v2/`: dot segments, encoded slashes or backslashes, NUL, `;` path parameters,
+ * any of these encoded twice, absolute URLs.
  */
 export function parseResourcePath(rawPath: string): ResourcePath | undefined {
   if (!rawPath.startsWith('/') || rawPath.includes('\\')) return undefined;
   const raw = rawPath.split('/').slice(1);
   const decoded: string[] = [];
   for (const segment of raw) {
-    let value: string;
-    try {
-      value = decodeURIComponent(segment);
-    } catch {
-      return undefined;
-    }
-    if (value === '.' || value === '..' || /[/\\\0]/.test(value)) return undefined;
+    const value = decode(segment);
+    // Decoded twice too: a server behind MAS's front door may decode again, and `%252e%252e` must
+    // not become `..` there.
+    if (value === undefined || !plainSegment(value) || !plainSegment(decode(value) ?? '')) return undefined;
     decoded.push(value);
   }
   if (decoded[0] !== 'scim' || decoded[1] !== 'v2') return undefined;
@@ -43,4 +41,20 @@ export function parseResourcePath(rawPath: string): ResourcePath | undefined {
     return { path: rawPath, profile: undefined, resource: first, id: rest[1] };
   }
   return { path: rawPath, profile: first, resource: rest[1] ?? 'profile', id: rest[2] };
+}
+
+function decode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Not a dot segment, no separator, no NUL, and no `;`: Java servlet containers (MAS runs on one) drop
+ * `;parameters` from a segment, so `..;` would be `..` to MAS. SCIM ids never need a `;`.
+ */
+function plainSegment(value: string): boolean {
+  return value !== '.' && value !== '..' && !/[/\\;\0]/.test(value);
 }

@@ -1,0 +1,43 @@
+// Requests Node's HTTP parser rejects before any middleware runs (oversized headers, malformed
+// request lines, conflicting lengths) still get a SCIM error body rather than a bare status line.
+import type { Duplex } from 'node:stream';
+import { scimErrorBody } from '../scim/error.ts';
+
+const ANSWERS = new Map<string, { status: number; reason: string; detail: string }>([
+  [
+    'HPE_HEADER_OVERFLOW',
+    {
+      status: 431,
+      reason: 'Request Header Fields Too Large',
+      detail: 'The request line and headers are larger than scim-proxy accepts (16 KiB); send smaller headers.',
+    },
+  ],
+  [
+    'HPE_REQUEST_TIMEOUT',
+    { status: 408, reason: 'Request Timeout', detail: 'The request did not arrive in time; send it again.' },
+  ],
+]);
+const MALFORMED = {
+  status: 400,
+  reason: 'Bad Request',
+  detail: 'The request is not well-formed HTTP/1.1 (request line, headers or framing); fix the client.',
+};
+
+/** For `server.on('clientError', clientError())`. */
+export function clientError(): (error: NodeJS.ErrnoException, socket: Duplex) => void {
+  return function clientError(error, socket) {
+    // A connection reset mid-request has nobody left to answer.
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const { status, reason, detail } = ANSWERS.get(error.code ?? '') ?? MALFORMED;
+    const body = JSON.stringify(scimErrorBody(status, detail));
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\n` +
+        'content-type: application/scim+json; charset=utf-8\r\n' +
+        'cache-control: no-store\r\nx-content-type-options: nosniff\r\n' +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  };
+}

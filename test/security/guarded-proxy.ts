@@ -1,0 +1,70 @@
+// scim-proxy wired as main.ts wires it (metrics, audit trail, operational log), in front of a
+// recording MAS stand-in, with every line it writes kept for the test to read back.
+import { PassThrough } from 'node:stream';
+import type { TestContext } from 'node:test';
+import { Registry } from 'prom-client';
+import { loadConfig } from '../../src/config.ts';
+import type { ExchangeObserver } from '../../src/exchange.ts';
+import { createAuditLog } from '../../src/observe/audit.ts';
+import { createLogger } from '../../src/observe/logger.ts';
+import { createMetrics } from '../../src/observe/metrics.ts';
+import { startService } from '../../src/service.ts';
+import { ENTRA_TOKEN, MAS_TOKEN } from '../support/proxy.ts';
+import { startUpstream, type Upstream } from '../support/upstream.ts';
+
+export { ENTRA_TOKEN, MAS_TOKEN };
+export const AUTH = `Bearer ${ENTRA_TOKEN}`;
+
+export interface GuardedProxy {
+  url: string;
+  /** `127.0.0.1:<port>`, for raw requests' Host header. */
+  host: string;
+  mas: Upstream;
+  registry: Registry;
+  /** Every log and audit line written so far. */
+  lines(): string[];
+  /** A good request and /livez both answer 200: the process is up and still serving. */
+  stillServes(): Promise<boolean>;
+}
+
+export async function startGuardedProxy(
+  t: TestContext,
+  env: Record<string, string> = {},
+  extraObservers: readonly ExchangeObserver[] = [],
+): Promise<GuardedProxy> {
+  const mas = await startUpstream();
+  const written: string[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (chunk: Buffer) => written.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  const registry = new Registry();
+  const metrics = createMetrics(registry, { version: 'test' });
+  const audit = createAuditLog({ stream: sink, hashPersonalData: false });
+  const config = loadConfig({ PORT: '0', MAS_URL: mas.url, SCIM_TOKEN: ENTRA_TOKEN, MAS_TOKEN, ...env });
+  const service = await startService(config, new URL(mas.url), {
+    logger: createLogger({ level: 'debug', stream: sink }),
+    metrics,
+    observers: [audit, ...extraObservers],
+    host: '127.0.0.1',
+  });
+  t.after(async () => {
+    await service.drain();
+    await mas.close();
+  });
+  const url = `http://127.0.0.1:${service.port}`;
+  return {
+    url,
+    host: `127.0.0.1:${service.port}`,
+    mas,
+    registry,
+    lines: () => [...written],
+    async stillServes() {
+      const good = await fetch(`${url}/scim/v2/p1/Users?filter=userName+eq+%22still-up%22`, {
+        headers: { authorization: AUTH },
+      });
+      await good.arrayBuffer();
+      const live = await fetch(`${url}/livez`);
+      await live.arrayBuffer();
+      return good.status === 200 && live.status === 200;
+    },
+  };
+}
