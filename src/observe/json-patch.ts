@@ -18,33 +18,36 @@ const unescapeToken = (token: string): string => token.replaceAll('~1', '/').rep
 
 /** The operations that turn `from` into `to`. */
 export function diff(from: unknown, to: unknown, path = ''): PatchOperation[] {
-  if (from === to) return [];
-  if (Array.isArray(from) && Array.isArray(to)) return diffArrays(from, to, path);
-  if (isObject(from) && isObject(to)) return diffObjects(from, to, path);
-  return [{ op: 'replace', path, value: to }];
+  const operations: PatchOperation[] = [];
+  diffInto(operations, from, to, path);
+  return operations;
 }
 
-function diffObjects(from: JsonObject, to: JsonObject, path: string): PatchOperation[] {
-  const operations: PatchOperation[] = [];
+// One list filled in place: spreading child lists into push() overflows the stack on large arrays.
+function diffInto(operations: PatchOperation[], from: unknown, to: unknown, path: string): void {
+  if (from === to) return;
+  if (Array.isArray(from) && Array.isArray(to)) return diffArrays(operations, from, to, path);
+  if (isObject(from) && isObject(to)) return diffObjects(operations, from, to, path);
+  operations.push({ op: 'replace', path, value: to });
+}
+
+function diffObjects(operations: PatchOperation[], from: JsonObject, to: JsonObject, path: string): void {
   for (const key of Object.keys(from)) {
     const child = `${path}/${escapeToken(key)}`;
     if (!Object.hasOwn(to, key)) operations.push({ op: 'remove', path: child });
-    else operations.push(...diff(from[key], to[key], child));
+    else diffInto(operations, from[key], to[key], child);
   }
   for (const key of Object.keys(to)) {
     if (!Object.hasOwn(from, key)) operations.push({ op: 'add', path: `${path}/${escapeToken(key)}`, value: to[key] });
   }
-  return operations;
 }
 
-function diffArrays(from: unknown[], to: unknown[], path: string): PatchOperation[] {
-  const operations: PatchOperation[] = [];
+function diffArrays(operations: PatchOperation[], from: unknown[], to: unknown[], path: string): void {
   const common = Math.min(from.length, to.length);
-  for (let i = 0; i < common; i++) operations.push(...diff(from[i], to[i], `${path}/${i}`));
+  for (let i = 0; i < common; i++) diffInto(operations, from[i], to[i], `${path}/${i}`);
   // Removals from the end first, so each index still names the element it meant.
   for (let i = from.length - 1; i >= common; i--) operations.push({ op: 'remove', path: `${path}/${i}` });
   for (let i = common; i < to.length; i++) operations.push({ op: 'add', path: `${path}/${i}`, value: to[i] });
-  return operations;
 }
 
 /** Applies a patch to a copy of `document` (enough of RFC 6902 for what `diff` produces). */

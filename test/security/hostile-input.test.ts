@@ -281,9 +281,7 @@ test('__proto__ and constructor keys in PATCH values reach MAS as data and pollu
   assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
 });
 
-test('__proto__ and constructor keys in a created user reach MAS as the same keys', {
-  todo: 'fix-schema-urns looks keys up with rename[key]: __proto__ becomes "[object Object]" (see the report)',
-}, async (t) => {
+test('__proto__ and constructor keys in a created user reach MAS as the same keys', {}, async (t) => {
   const p = await startGuardedProxy(t);
   const body = '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}},"userName":"a"}';
   assert.equal((await send(p, 'POST', '/scim/v2/p1/Users', body)).status, 201);
@@ -584,9 +582,7 @@ test('an exchange observer that throws is logged and the process keeps serving',
   );
 });
 
-test('the audit trail can describe a change to 200,000 operations', {
-  todo: 'json-patch.ts spreads every child diff into push(...): past ~100,000 operations it overflows the stack',
-}, () => {
+test('the audit trail can describe a change to 200,000 operations', {}, () => {
   const from = { Operations: Array.from({ length: 200_000 }, () => ({ op: 'Add' })) };
   const to = { Operations: from.Operations.map(() => ({ op: 'add' })) };
   assert.equal(diff(from, to).length, 200_000);

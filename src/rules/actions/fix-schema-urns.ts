@@ -22,12 +22,12 @@ export const fixSchemaUrns = defineAction({
     let changed = false;
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
-      const newKey = rename[key] ?? key;
+      const newKey = Object.hasOwn(rename, key) ? (rename[key] as string) : key;
       changed ||= newKey !== key;
       if (key === 'schemas' && Array.isArray(value)) {
         const schemas = value
           .filter((urn) => !(typeof urn === 'string' && dropped.has(urn.toLowerCase())))
-          .map((urn) => (typeof urn === 'string' ? (rename[urn] ?? urn) : urn));
+          .map((urn) => (typeof urn === 'string' && Object.hasOwn(rename, urn) ? rename[urn] : urn));
         changed ||= schemas.length !== value.length || schemas.some((urn, i) => urn !== value[i]);
         setOwn(out, key, [...new Set(schemas)]);
       } else {
