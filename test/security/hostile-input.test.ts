@@ -281,7 +281,7 @@ test('__proto__ and constructor keys in PATCH values reach MAS as data and pollu
   assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
 });
 
-test('__proto__ and constructor keys in a created user reach MAS as the same keys', {}, async (t) => {
+test('__proto__ and constructor keys in a created user reach MAS as the same keys', async (t) => {
   const p = await startGuardedProxy(t);
   const body = '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}},"userName":"a"}';
   assert.equal((await send(p, 'POST', '/scim/v2/p1/Users', body)).status, 201);
