@@ -1,0 +1,40 @@
+// The fastest SCIM server we can write: it reads the request and answers at once with a fixed,
+// pre-encoded body, so the benchmark measures the proxies in front of it and not the upstream.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serveParent } from '../child.ts';
+
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+const USER = {
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  id: 'u1',
+  userName: 'alice@contoso.com',
+  active: true,
+  displayName: 'Alice Smith',
+  emails: [{ primary: true, type: 'work', value: 'alice@contoso.com' }],
+  meta: { resourceType: 'User', created: '2026-01-01T00:00:00Z', lastModified: '2026-01-01T00:00:00Z' },
+};
+const LIST = json({
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+  totalResults: 1,
+  startIndex: 1,
+  itemsPerPage: 1,
+  Resources: [USER],
+});
+const CREATED = json(USER);
+const TYPE = { 'content-type': 'application/scim+json' };
+
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    // Anything else means a proxy in front sent the wrong path: counted as a failure.
+    if (!req.url?.startsWith('/scim/v2/')) res.writeHead(404).end();
+    else if (req.method === 'GET') res.writeHead(200, { ...TYPE, 'content-length': LIST.length }).end(LIST);
+    else if (req.method === 'POST') res.writeHead(201, { ...TYPE, 'content-length': CREATED.length }).end(CREATED);
+    else res.writeHead(204).end();
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  serveParent({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+});

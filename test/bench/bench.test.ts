@@ -1,0 +1,78 @@
+// `npm run bench` end to end in its quickest mode: every server and the load generator start, every
+// workload goes through every target without a failed request, and the tables come out whole. The
+// numbers themselves are not judged here: a quick run on a shared machine says little about speed.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { TARGETS } from '../../bench/report.ts';
+import { replaceSection } from '../../bench/results-file.ts';
+import { WORKLOADS } from '../../bench/workloads.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+test('the quick benchmark prints every table row and writes them to the results file', {
+  timeout: 120_000,
+}, async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'bench-'));
+  try {
+    const out = path.join(dir, 'RESULTS.md');
+    const { stdout } = await promisify(execFile)(process.execPath, ['bench/run.ts', '--quick', '--out', out], {
+      cwd: ROOT,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const cells = (line: string) => line.split('|').map((cell) => cell.trim());
+    const rows = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('| '))
+      .map(cells);
+    // Every table's rows have as many cells as its header.
+    for (const table of stdout.split('\n\n').filter((block) => block.startsWith('| '))) {
+      const [head, ...body] = table.split('\n').map(cells);
+      for (const row of body) assert.equal(row.length, head?.length, `a row as wide as its header: ${row.join(' | ')}`);
+    }
+    for (const workload of WORKLOADS) {
+      for (const target of TARGETS) {
+        const row = rows.find((r) => r[1] === workload.name && r[2] === target);
+        assert.ok(row, `a throughput row for ${workload.name} through ${target}`);
+        assert.ok(Number(row[3]) > 0, `${workload.name} through ${target} answered: ${row.join(' | ')}`);
+        assert.equal(row[7], '0', `no failed request for ${workload.name} through ${target}`);
+      }
+      const steady = rows.find((r) => r[1] === workload.name && r.length === 9);
+      assert.ok(steady, `a steady-rate row for ${workload.name}`);
+    }
+    for (const members of ['10', '1,000', '10,000']) {
+      const row = rows.find((r) => r[1] === members);
+      assert.ok(row, `a rewrite-cost row for ${members} members`);
+      assert.equal(row[5], members, `a ${members}-member removal becomes ${members} filtered removes`);
+    }
+    assert.ok(
+      rows.some((r) => r[1] === 'after 1,000'),
+      'the first memory mark',
+    );
+    assert.ok(
+      rows.some((r) => r[1] === 'after 2,000'),
+      'the second memory mark',
+    );
+    for (const target of ['throughput ≥ 60%', 'p99 added', '10,000-member removal', 'RSS ≤ 150 MB', 'event-loop']) {
+      assert.ok(
+        rows.some((r) => r[1]?.includes(target) && ['yes', 'NO'].includes(r[3] ?? '')),
+        `a verdict on "${target}"`,
+      );
+    }
+    const written = await readFile(out, 'utf8');
+    assert.match(written, /<!-- bench:begin -->[\s\S]*\| group-remove-10 \| scim-proxy \|[\s\S]*<!-- bench:end -->/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run replaces its own section of the results file and keeps the text around it', () => {
+  const before = 'Analysis by hand.\n\n<!-- bench:begin -->\nold table\n<!-- bench:end -->\n\nMore analysis.\n';
+  const after = replaceSection(before, 'bench', 'new table');
+  assert.equal(after, 'Analysis by hand.\n\n<!-- bench:begin -->\nnew table\n<!-- bench:end -->\n\nMore analysis.\n');
+  assert.equal(replaceSection('', 'bench', 't'), '<!-- bench:begin -->\nt\n<!-- bench:end -->\n');
+});
