@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'winston';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -14,9 +14,10 @@ import type { Readiness } from './http/health.ts';
 import type { Metrics } from './observe/metrics.ts';
 import { tokenExpiry } from './observe/token-expiry.ts';
 import type { EngineOptions } from './rules/action.ts';
-import { loadRules, ruleDirs } from './rules/load.ts';
+import { startRuleSet } from './rules/reload.ts';
 import { apiKeyCredentials } from './upstream/api-key-credentials.ts';
 import { type Credentials, passThrough, staticToken } from './upstream/credentials.ts';
+import { type MasGate, masGate } from './upstream/mas-gate.ts';
 
 export interface Service {
   port: number;
@@ -59,11 +60,27 @@ export function credentialsFor(config: Config, masUrl: URL, metrics?: Metrics): 
   return config.masToken ? staticToken(config.masToken) : passThrough;
 }
 
+/** The cap on requests in flight to MAS, reporting to the metrics. */
+export function masGateFor(config: Config, metrics?: Metrics): MasGate {
+  return masGate({
+    ...config.masConcurrency,
+    ...(metrics && {
+      onChange: metrics.masQueue,
+      onWait: metrics.masQueueWait,
+      onReject: metrics.masQueueRejected,
+    }),
+  });
+}
+
 export async function startService(config: Config, masUrl: URL, parts: ServiceParts): Promise<Service> {
-  const rules = await loadRules(ruleDirs(config.rulesDir));
-  const readiness: Readiness = { ready: false };
   const { metrics } = parts;
-  metrics?.knowRules(rules.map((rule) => rule.id));
+  const rules = await startRuleSet({
+    dir: config.rulesDir,
+    intervalMs: config.rulesReloadIntervalMs,
+    logger: parts.logger,
+    metrics,
+  });
+  const readiness: Readiness = { ready: false };
   // A static MAS_TOKEN is usually a JWT: its expiry is the one date the operator must not miss.
   if (config.masToken && !parts.credentials) metrics?.tokenExpiry(tokenExpiry(config.masToken));
   const observers = [...(metrics ? [metrics.observer] : []), ...(parts.observers ?? [])];
@@ -71,32 +88,43 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
     masUrl,
     scimTokens: config.scimTokens,
     credentials: parts.credentials ?? credentialsFor(config, masUrl, metrics),
-    rules: () => rules,
+    rules: rules.current,
     engineOptions: await engineOptionsFor(config),
     bodyLimitBytes: config.bodyLimitBytes,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     readiness,
     logger: parts.logger,
     observers,
-    ...(metrics && { onAuthFailure: metrics.authFailure }),
+    masGate: masGateFor(config, metrics),
+    ...(metrics && { onAuthFailure: metrics.authFailure, onUpstreamRetry: metrics.upstreamRetry }),
   });
   const options = { requestTimeout: config.upstreamTimeoutMs + 30_000 };
-  const servers: http.Server[] = [http.createServer(options, app)];
+  const connections = connectionCloser();
+  // The closer listens first, so a request that arrives while draining is marked before it is answered.
+  const serve = <S extends http.Server>(server: S): S => server.on('request', connections.track).on('request', app);
+  const servers: http.Server[] = [serve(http.createServer(options))];
   const { tls } = config;
   if (tls) {
     const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
-    servers.push(https.createServer({ ...options, cert, key }, app));
+    servers.push(serve(https.createServer({ ...options, cert, key })));
   }
   const ports = await Promise.all(
     servers.map((server, i) => listen(server, i === 0 ? config.port : (tls?.port ?? 0), parts.host ?? '0.0.0.0')),
   );
   readiness.ready = true;
   const port = ports[0] ?? 0;
-  parts.logger.info('scim-proxy is listening', { port, tlsPort: ports[1], mas: masUrl.origin, rules: rules.length });
+  parts.logger.info('scim-proxy is listening', {
+    port,
+    tlsPort: ports[1],
+    mas: masUrl.origin,
+    rules: rules.current().length,
+  });
 
   let draining: Promise<void> | undefined;
   const drain = () => {
     readiness.ready = false;
+    rules.stop();
+    connections.closeAll();
     draining ??= Promise.all(servers.map((server) => close(server, config.shutdownTimeoutMs))).then(() => {});
     return draining;
   };
@@ -108,6 +136,37 @@ function listen(server: http.Server, port: number, host: string): Promise<number
     server.once('error', reject);
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
+}
+
+/**
+ * Keep-alive clients (Entra, the router) go on sending on their connections, which would keep a
+ * draining server busy until shutdownTimeoutMs cut them mid-request. Once draining, the last answer
+ * owed on each connection says `Connection: close`, so the client's next request opens a new
+ * connection (refused: the router retries elsewhere). Only the last: a request pipelined behind it
+ * is still answered, then carries the close itself.
+ */
+function connectionCloser() {
+  const last = new Map<Socket, http.ServerResponse>();
+  let closing = false;
+  const mark = (res: http.ServerResponse) => {
+    if (!res.headersSent) res.setHeader('connection', 'close');
+  };
+  return {
+    track(req: http.IncomingMessage, res: http.ServerResponse) {
+      const previous = last.get(req.socket);
+      last.set(req.socket, res);
+      res.once('close', () => {
+        if (last.get(req.socket) === res) last.delete(req.socket);
+      });
+      if (!closing) return;
+      if (previous && !previous.headersSent) previous.removeHeader('connection');
+      mark(res);
+    },
+    closeAll() {
+      closing = true;
+      for (const res of last.values()) mark(res);
+    },
+  };
 }
 
 /** Stops accepting, lets in-flight requests finish, and cuts what is left after `timeoutMs`. */
