@@ -13,8 +13,8 @@ export interface Exchange {
   /** Monotonic start (performance.now()), for durations. */
   startedMs: number;
   target: ResourcePath | undefined;
-  /** The headers as received, credentials replaced by placeholders (src/record/headers.ts). */
-  headers: Record<string, string>;
+  /** The headers as received (req.rawHeaders, credentials included): only the recorder reads them, through receivedHeaders. */
+  rawHeaders: readonly string[];
   original: { query: Record<string, string>; body: unknown };
   rewritten: { query: Record<string, string>; body: unknown } | undefined;
   applied: readonly string[];
@@ -42,7 +42,7 @@ export function newExchange(id: string, method: string): Exchange {
     startedAt: new Date(),
     startedMs: performance.now(),
     target: undefined,
-    headers: {},
+    rawHeaders: [],
     original: { query: {}, body: null },
     rewritten: undefined,
     applied: [],

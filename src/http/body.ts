@@ -7,6 +7,7 @@ import { structureProblem } from '../scim/json.ts';
 const JSON_TYPE = /^application\/(scim\+)?json\b|\+json\b/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** SCIM resources and PATCH requests nest a handful of levels; far deeper is an attack on recursion. */
 export const MAX_JSON_DEPTH = 64;
@@ -81,7 +82,7 @@ export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
 function parseJson(raw: Buffer): unknown {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw);
+    text = UTF8.decode(raw);
   } catch {
     throw new ScimError(400, 'The request body is not valid UTF-8; send JSON encoded as UTF-8.', {
       code: 'invalid_utf8',

@@ -4,8 +4,6 @@ import { applyRules } from '../rules/apply.ts';
 import type { Rule } from '../rules/rule.ts';
 import { ScimError } from '../scim/error.ts';
 
-const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-
 /**
  * Step 3 and 4 of a request's journey: the rules rewrite it into its compliant form and decide
  * whether it goes on, is answered here, or is refused. Nothing partial is ever forwarded: the
@@ -22,19 +20,6 @@ export function normalize({
     const exchange = res.locals.exchange;
     const target = exchange.target;
     if (!target) return next(new Error('normalize runs after scimTarget'));
-    const { body } = exchange.original;
-    if (BODY_METHODS.has(req.method) && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
-      return next(
-        new ScimError(
-          400,
-          `A ${req.method} body must be a JSON object; this one is ${Array.isArray(body) ? 'an array' : typeof body}.`,
-          {
-            code: 'body_not_object',
-            scimType: 'invalidSyntax',
-          },
-        ),
-      );
-    }
     const rewrite = applyRules(
       rules(),
       { method: req.method, resource: target.resource, id: target.id, ...exchange.original },

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { newExchange } from '../exchange.ts';
-import { receivedHeaders } from '../record/headers.ts';
 
 // Entra's own id lets an administrator find one provisioning step in both Entra's log and ours.
 const SAFE_ID = /^[\w.:-]{1,128}$/;
@@ -12,7 +11,7 @@ export function requestId(): RequestHandler {
     const given = req.get('client-request-id');
     const id = given && SAFE_ID.test(given) ? given : randomUUID();
     res.locals.exchange = newExchange(id, req.method);
-    res.locals.exchange.headers = receivedHeaders(req.rawHeaders);
+    res.locals.exchange.rawHeaders = req.rawHeaders;
     res.set('x-request-id', id);
     next();
   };

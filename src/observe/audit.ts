@@ -68,8 +68,9 @@ export function auditRecord(exchange: Exchange, status: number, hash: Hasher | u
     rules: exchange.applied,
     outcome: outcomeOf(exchange, status),
     decidedBy: decision && decision.kind !== 'forward' ? decision.rule : null,
-    change: rewritten ? diff(view(original.body), view(rewritten.body)) : [],
-    queryChange: rewritten ? diff(query, auditQuery(rewritten.query, hash)) : [],
+    // The engine hands back the very same objects when no rule touched them: nothing to compare.
+    change: rewritten && rewritten.body !== original.body ? diff(view(original.body), view(rewritten.body)) : [],
+    queryChange: rewritten && rewritten.query !== original.query ? diff(query, auditQuery(rewritten.query, hash)) : [],
     query,
     masStatus: exchange.upstreamStatus ?? null,
     status,
@@ -81,35 +82,35 @@ export function auditRecord(exchange: Exchange, status: number, hash: Hasher | u
   };
 }
 
-function auditLogger(options: AuditOptions): winston.Logger {
-  if (options.logger) return options.logger;
-  const transports: winston.transport[] = [
-    options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console(),
-  ];
-  if (options.file) {
-    transports.push(
-      new winston.transports.File({
-        filename: options.file.path,
-        maxsize: options.file.maxBytes,
-        maxFiles: options.file.maxFiles,
-        tailable: true,
-      }),
-    );
-  }
+// The audit file goes through winston for its size-based rotation. The console stream, written on
+// every request, is written directly: winston's format pipeline cost more than building the record.
+function fileLogger(file: AuditFile): winston.Logger {
   // The record is the line: no level, no message, nothing a downstream parser must skip.
   const line = winston.format.printf(({ level: _level, message: _message, ...record }) => JSON.stringify(record));
-  return winston.createLogger({ level: 'info', format: line, transports });
+  return winston.createLogger({
+    level: 'info',
+    format: line,
+    transports: [
+      new winston.transports.File({
+        filename: file.path,
+        maxsize: file.maxBytes,
+        maxFiles: file.maxFiles,
+        tailable: true,
+      }),
+    ],
+  });
 }
 
 /** An observer that also flushes and closes its transports (the audit file) on shutdown. */
 export type AuditLog = ExchangeObserver & { close(): Promise<void> };
 
 export function createAuditLog(options: AuditOptions): AuditLog {
-  const logger = auditLogger(options);
+  const stream = options.stream ?? process.stdout;
   const hash = options.hashPersonalData ? hasher(options.hashSalt) : undefined;
+  const logger = options.logger ?? (options.file && fileLogger(options.file));
   // Ending the logger while the file transport is still writing or rotating makes winston write
   // after end and lose lines: close waits until every line handed to the file has been logged.
-  const file = logger.transports.find((t) => t instanceof winston.transports.File);
+  const file = logger?.transports.find((t) => t instanceof winston.transports.File);
   let pending = 0;
   let idle: (() => void) | undefined;
   file?.on('logged', () => {
@@ -117,10 +118,15 @@ export function createAuditLog(options: AuditOptions): AuditLog {
     if (pending === 0) idle?.();
   });
   const audit: ExchangeObserver = function audit(exchange, status) {
-    if (file) pending += 1;
-    logger.info('exchange', auditRecord(exchange, status, hash));
+    const record = auditRecord(exchange, status, hash);
+    if (!options.logger) stream.write(`${JSON.stringify(record)}\n`);
+    if (logger) {
+      if (file) pending += 1;
+      logger.info('exchange', record);
+    }
   };
   const close = async () => {
+    if (!logger) return;
     if (pending > 0) await new Promise<void>((resolve) => (idle = resolve));
     await new Promise<void>((resolve) => {
       (file ?? logger).once('finish', () => resolve());

@@ -26,9 +26,9 @@ export function diff(from: unknown, to: unknown, path = ''): PatchOperation[] {
 // One list filled in place: spreading child lists into push() overflows the stack on large arrays.
 function diffInto(operations: PatchOperation[], from: unknown, to: unknown, path: string): void {
   if (from === to) return;
-  if (Array.isArray(from) && Array.isArray(to)) return diffArrays(operations, from, to, path);
-  if (isObject(from) && isObject(to)) return diffObjects(operations, from, to, path);
-  operations.push({ op: 'replace', path, value: to });
+  if (Array.isArray(from) && Array.isArray(to)) diffArrays(operations, from, to, path);
+  else if (isObject(from) && isObject(to)) diffObjects(operations, from, to, path);
+  else operations.push({ op: 'replace', path, value: to });
 }
 
 function diffObjects(operations: PatchOperation[], from: JsonObject, to: JsonObject, path: string): void {

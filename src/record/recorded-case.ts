@@ -3,8 +3,10 @@
 // answer, `blocked` for a refusal) plus the status Entra got, and `mas` for MAS's status and the ids
 // it answered with, which a replay needs to follow the resources it creates. The recorder writes it,
 // `scim-proxy replay` and `scim-proxy rewrite` read it, the corpus tools take it as it is.
+
 import { type Exchange, outcomeOf } from '../exchange.ts';
 import { isPlainObject } from '../scim/patch.ts';
+import { receivedHeaders } from './headers.ts';
 import type { Scrubber } from './scrubber.ts';
 
 export interface RecordedRequest {
@@ -86,7 +88,7 @@ export function recordedCase(
       method: exchange.method,
       path,
       query: scrub.query(exchange.original.query, resource),
-      headers: exchange.headers,
+      headers: receivedHeaders(exchange.rawHeaders),
       body: scrub.body(exchange.original.body, resource),
     },
     expect: {

@@ -86,7 +86,12 @@ export function applyRules(
 // scanning every rule on every request. Keyed by the list itself, so a reload starts afresh.
 const byRoute = new WeakMap<readonly Rule[], Map<string, readonly Rule[]>>();
 
-function relevantRules(rules: readonly Rule[], direction: Rule['direction'], method: string, resource: string) {
+export function relevantRules(
+  rules: readonly Rule[],
+  direction: Rule['direction'],
+  method: string,
+  resource: string,
+): readonly Rule[] {
   let routes = byRoute.get(rules);
   if (!routes) {
     routes = new Map();
@@ -129,7 +134,7 @@ function write({ parent, parentProperty }: Match, effect: Effect): boolean {
   if (Array.isArray(parent)) {
     const index = Number(parentProperty);
     if (effect.kind === 'replace') parent[index] = effect.value;
-    else if (effect.kind === 'splice') parent.splice(index, 1, ...effect.values);
+    else if (effect.kind === 'splice') spliceIn(parent, index, effect.values);
     else if (effect.kind === 'delete') parent.splice(index, 1);
     return true;
   }
@@ -138,4 +143,12 @@ function write({ parent, parentProperty }: Match, effect: Effect): boolean {
   else if (effect.kind === 'splice') setOwn(parent, key, effect.values);
   else if (effect.kind === 'delete') delete parent[key];
   return true;
+}
+
+/** `array.splice(index, 1, ...values)` without spreading: a spread of 150,000 members overflows the stack. */
+function spliceIn(array: unknown[], index: number, values: readonly unknown[]): void {
+  const tail = array.splice(index + 1);
+  array.length = index;
+  for (const value of values) array.push(value);
+  for (const value of tail) array.push(value);
 }

@@ -11,8 +11,8 @@ import { Readable } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { createProxyServer } from 'http-proxy-3';
 import type { EngineOptions } from '../rules/action.ts';
-import { applyRules } from '../rules/apply.ts';
-import { appliesTo, type Rule } from '../rules/rule.ts';
+import { applyRules, relevantRules } from '../rules/apply.ts';
+import type { Rule } from '../rules/rule.ts';
 import { formatQuery, type ParsedQuery } from '../scim/query.ts';
 import type { Credentials } from './credentials.ts';
 import type { MasGate } from './mas-gate.ts';
@@ -82,7 +82,7 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
     const query =
       rewritten.query === exchange.original.query ? parsedQuery.raw : formatQuery(parsedQuery, rewritten.query);
     const resource = exchange.target?.resource ?? '';
-    const rewritesResponse = options.rules().some((r) => appliesTo(r, 'response', req.method, resource));
+    const rewritesResponse = relevantRules(options.rules(), 'response', req.method, resource).length > 0;
 
     req.url = `${exchange.target?.path}${query ? `?${query}` : ''}`;
     if (options.dropCallerAuthorization) delete req.headers.authorization;
@@ -194,12 +194,12 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
       if (!answer.complete) return streamRest(upstream, res, answer.chunks);
       const body = Buffer.concat(answer.chunks);
       exchange.answer = body;
-      const json = body.length > 0 ? jsonOf(upstream, body) : undefined;
-      if (status >= 400 && json === undefined) {
-        const retryAfter = upstream.headers['retry-after'];
-        throw notScimError(status, upstream.headers['content-type'], retryAfter);
+      // Parsed only where it matters: to tell a SCIM error from a router's page, or for response rules.
+      if (status >= 400 && (body.length === 0 || jsonOf(upstream, body) === undefined)) {
+        throw notScimError(status, upstream.headers['content-type'], upstream.headers['retry-after']);
       }
-      if (!rewritesResponse || status >= 300 || json === undefined) return sendBody(upstream, res, body);
+      const json = rewritesResponse && status < 300 && body.length > 0 ? jsonOf(upstream, body) : undefined;
+      if (json === undefined) return sendBody(upstream, res, body);
       const result = applyRules(
         options.rules(),
         { method: req.method, resource, id: exchange.target?.id, query: {}, body: json, request: exchange.original },

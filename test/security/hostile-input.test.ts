@@ -588,9 +588,7 @@ test('the audit trail can describe a change to 200,000 operations', {}, () => {
   assert.equal(diff(from, to).length, 200_000);
 });
 
-test('one removal of 150,000 members (BODY_LIMIT_BYTES raised) expands into 150,000 filtered removals', {
-  todo: 'apply.ts splices the expansion in with splice(i, 1, ...values): past ~100,000 values it overflows the stack',
-}, async () => {
+test('one removal of 150,000 members (BODY_LIMIT_BYTES raised) expands into 150,000 filtered removals', {}, async () => {
   const rules = await loadRules(ruleDirs(undefined));
   const value = Array.from({ length: 150_000 }, (_, i) => ({ value: `u${i}` }));
   const body = { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: 'members', value }] };
@@ -618,7 +616,12 @@ test('twenty 10 MiB bodies in a row leave memory where it was', async (t) => {
   await raw(p, head, chunked);
   const before = held();
   for (let i = 0; i < 20; i++) assert.equal((await raw(p, head, chunked)).status, 413);
-  const grown = held() - before;
+  // Sockets and their buffers are released a moment after the answers: let them settle before judging.
+  let grown = held() - before;
+  for (let i = 0; i < 10 && grown >= 32 * MiB; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    grown = held() - before;
+  }
   assert.ok(grown < 32 * MiB, `memory grew by ${Math.round(grown / MiB)} MiB over 200 MiB sent`);
   await assertNothingReachedMas(p);
 });
