@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import type { ExchangeObserver } from './exchange.ts';
 import { loadGroupMap } from './groups/group-map-file.ts';
 import { createGroupNames } from './groups/group-names.ts';
+import { clientError } from './http/client-error.ts';
 import type { Readiness } from './http/health.ts';
 import type { Metrics } from './observe/metrics.ts';
 import { tokenExpiry } from './observe/token-expiry.ts';
@@ -101,7 +102,8 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
   const options = { requestTimeout: config.upstreamTimeoutMs + 30_000 };
   const connections = connectionCloser();
   // The closer listens first, so a request that arrives while draining is marked before it is answered.
-  const serve = <S extends http.Server>(server: S): S => server.on('request', connections.track).on('request', app);
+  const serve = <S extends http.Server>(server: S): S =>
+    server.on('request', connections.track).on('request', app).on('clientError', clientError());
   const servers: http.Server[] = [serve(http.createServer(options))];
   const { tls } = config;
   if (tls) {

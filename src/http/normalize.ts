@@ -20,8 +20,11 @@ export function normalize({
     const exchange = res.locals.exchange;
     const target = exchange.target;
     if (!target) return next(new Error('normalize runs after scimTarget'));
+    // One rule set for the whole exchange: a reload between request and response must not mix two.
+    const current = rules();
+    res.locals.rules = current;
     const rewrite = applyRules(
-      rules(),
+      current,
       { method: req.method, resource: target.resource, id: target.id, ...exchange.original },
       options,
     );

@@ -82,7 +82,8 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
     const query =
       rewritten.query === exchange.original.query ? parsedQuery.raw : formatQuery(parsedQuery, rewritten.query);
     const resource = exchange.target?.resource ?? '';
-    const rewritesResponse = relevantRules(options.rules(), 'response', req.method, resource).length > 0;
+    const rules: readonly Rule[] = res.locals.rules ?? options.rules();
+    const rewritesResponse = relevantRules(rules, 'response', req.method, resource).length > 0;
 
     req.url = `${exchange.target?.path}${query ? `?${query}` : ''}`;
     if (options.dropCallerAuthorization) delete req.headers.authorization;
@@ -201,7 +202,7 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
       const json = rewritesResponse && status < 300 && body.length > 0 ? jsonOf(upstream, body) : undefined;
       if (json === undefined) return sendBody(upstream, res, body);
       const result = applyRules(
-        options.rules(),
+        rules,
         { method: req.method, resource, id: exchange.target?.id, query: {}, body: json, request: exchange.original },
         options.engineOptions,
         'response',
