@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { startDemoUpstream } from './demo-upstream.ts';
 import { createAuditLog } from './observe/audit.ts';
 import { createLogger } from './observe/logger.ts';
 import { createMetrics } from './observe/metrics.ts';
@@ -39,7 +38,8 @@ async function main(): Promise<void> {
   if (config.record) logger.info('recording exchanges', { dir: config.record.dir });
   const metricsServer = await startMetricsServer(registry, { port: config.metricsPort });
   logger.info('metrics are served', { port: metricsServer.port, path: '/metrics' });
-  const demo = config.masUrl ? undefined : await startDemoUpstream(config);
+  // The simulator (scimmy) is loaded only in demo mode: in front of a real MAS it is dead weight in memory.
+  const demo = config.masUrl ? undefined : await (await import('./demo-upstream.ts')).startDemoUpstream(config);
   const masUrl = config.masUrl ?? (demo?.url as URL);
   let service: Awaited<ReturnType<typeof startService>>;
   try {
