@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { startChild } from './child.ts';
 import { measureCost } from './cost.ts';
 import { cpuMs } from './cpu.ts';
+import { imageNodeOptions } from './image-node-options.ts';
 import type { LoadJob, LoadResult } from './load.ts';
 import { machine } from './machine.ts';
 import { summarizeProfile } from './profile.ts';
@@ -34,7 +35,8 @@ const HELP = `npm run bench [-- options]
   --memory N            requests per memory mark; two marks (100000)
   --out FILE            where the tables go (bench/RESULTS.md); --no-write for stdout only
   --profile             run scim-proxy under --cpu-prof and summarize where its time goes
-  --source              run scim-proxy from src/*.ts (type stripping) instead of the compiled files`;
+  --source              run scim-proxy from src/*.ts (type stripping) instead of the compiled files
+  --node-options FLAGS  V8 flags for scim-proxy and the pass-through (default: the Dockerfile's NODE_OPTIONS)`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -49,6 +51,7 @@ const { values: flags } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     source: { type: 'boolean', default: false },
+    'node-options': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -80,12 +83,15 @@ const profileDir = path.join(import.meta.dirname, 'profiles');
 if (flags.profile) await mkdir(profileDir, { recursive: true });
 
 const machineLine = machine();
+const v8Flags =
+  flags['node-options'] === undefined ? imageNodeOptions() : flags['node-options'].split(/\s+/).filter(Boolean);
+log(`scim-proxy and the pass-through run with: ${v8Flags.join(' ') || '(no V8 flags)'}`);
 const upstream = await startChild<{ url: string }>(here('servers/upstream.ts'));
 const [passThrough, proxy, loader] = await Promise.all([
-  startChild<{ url: string }>(here('servers/passthrough.ts'), [upstream.ready.url]),
+  startChild<{ url: string }>(here('servers/passthrough.ts'), [upstream.ready.url], { execArgv: v8Flags }),
   startProxy(upstream.ready.url, {
     source: flags.source,
-    ...(flags.profile && { execArgv: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] }),
+    execArgv: [...v8Flags, ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
   }),
   startChild<true>(here('load.ts')),
 ]);

@@ -25,7 +25,9 @@ export async function scrape(metricsUrl: string): Promise<ProcessSample> {
   return {
     rssBytes: total('process_resident_memory_bytes'),
     heapUsedBytes: total('nodejs_heap_size_used_bytes'),
-    eventLoopP99Ms: total('nodejs_eventloop_lag_p99_seconds') * 1000,
+    // prom-client samples the loop with a 10 ms timer and records whole intervals, timer included:
+    // even an idle process shows ~10 ms. The delay is what lies beyond the shortest interval seen.
+    eventLoopP99Ms: (total('nodejs_eventloop_lag_p99_seconds') - total('nodejs_eventloop_lag_min_seconds')) * 1000,
     requestSeconds: total('scim_proxy_request_duration_seconds_sum'),
     upstreamSeconds: total('scim_proxy_upstream_request_duration_seconds_sum'),
     requests: total('scim_proxy_request_duration_seconds_count'),
