@@ -11,24 +11,13 @@ import type { Example } from './schema.ts';
 export function checkExample(rule: Rule, example: Example): string | undefined {
   const target = parseResourcePath(example.before.path);
   if (!target) return `before.path "${example.before.path}" is not a SCIM path under /scim/v2/`;
-  const rewrite = applyRules(
-    [rule],
-    {
-      method: example.before.method,
-      resource: target.resource,
-      id: target.id,
-      query: example.before.query,
-      body: example.before.body ?? null,
-      ...(example.before.request && {
-        request: { query: example.before.request.query, body: example.before.request.body ?? null },
-      }),
-    },
-    {
-      allowRemoveAllMembers: example.options?.allowRemoveAllMembers ?? false,
-      groupNames: createGroupNames(example.options?.groupNames ?? {}, example.options?.groupNameDerivation ?? 'none'),
-    },
-    rule.direction,
-  );
+  let rewrite: ReturnType<typeof applyRules>;
+  try {
+    rewrite = run(rule, example, target);
+  } catch (error) {
+    // An action that throws on its own example would throw on a real request: say so, like any failure.
+    return `the action ${rule.action.name} threw on this example (${(error as Error).message}); fix the example or the action`;
+  }
   const { outcome } = rewrite;
   const after = example.after;
   if ('answer' in after) {
@@ -49,6 +38,28 @@ export function checkExample(rule: Rule, example: Example): string | undefined {
   if (!jsonEqual(rewrite.query, wantQuery))
     return `query is ${JSON.stringify(rewrite.query)}, expected ${JSON.stringify(wantQuery)}`;
   return undefined;
+}
+
+/** This rule alone, on the example's `before`, with the example's options. */
+function run(rule: Rule, example: Example, target: NonNullable<ReturnType<typeof parseResourcePath>>) {
+  return applyRules(
+    [rule],
+    {
+      method: example.before.method,
+      resource: target.resource,
+      id: target.id,
+      query: example.before.query,
+      body: example.before.body ?? null,
+      ...(example.before.request && {
+        request: { query: example.before.request.query, body: example.before.request.body ?? null },
+      }),
+    },
+    {
+      allowRemoveAllMembers: example.options?.allowRemoveAllMembers ?? false,
+      groupNames: createGroupNames(example.options?.groupNames ?? {}, example.options?.groupNameDerivation ?? 'none'),
+    },
+    rule.direction,
+  );
 }
 
 function describe(outcome: ReturnType<typeof applyRules>['outcome']): string {

@@ -27,7 +27,8 @@ export class RuleLoadError extends ProblemList {
   }
 }
 
-const RULE_FILE = /\.ya?ml$/i;
+/** What counts as a rule file in a rule directory. */
+export const RULE_FILE = /\.ya?ml$/i;
 
 /** Loads the rule files of each directory in turn (files in name order); throws RuleLoadError listing every problem. */
 export async function loadRules(dirs: readonly string[]): Promise<Rule[]> {

@@ -8,10 +8,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'winston';
 import type { Metrics } from '../observe/metrics.ts';
-import { loadRules, RuleLoadError, ruleDirs } from './load.ts';
+import { loadRules, RULE_FILE, RuleLoadError, ruleDirs } from './load.ts';
 import type { Rule } from './rule.ts';
-
-const RULE_FILE = /\.ya?ml$/i;
 
 export interface RuleSet {
   /** The rules in use; a whole set, replaced in one assignment. */

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import SCIMMY from 'scimmy';
 import type { ResolvedOptions } from './options.ts';
 import { type Profile, usesDisplayNameAsGroupId } from './profile.ts';
+import type { FilterExpressions, Records } from './records.ts';
 import { copy, type ScimRecord, type Tenant } from './store.ts';
 
 export interface ScimContext {
@@ -20,7 +21,7 @@ type Kind = 'users' | 'groups';
 
 interface Target {
   id?: string;
-  filter?: { match(values: unknown[]): unknown[] };
+  filter?: FilterExpressions & { match(values: unknown[]): unknown[] };
 }
 
 /** Declares Users (with the enterprise extension) and Groups to scimmy; safe to call again. */
@@ -39,19 +40,19 @@ export function declareResources(): void {
   });
 }
 
-function read(records: Map<string, ScimRecord>, resource: Target): ScimRecord | ScimRecord[] {
+function read(records: Records, resource: Target): ScimRecord | ScimRecord[] {
   if (resource.id !== undefined) return copy(existing(records, resource.id));
-  const all = [...records.values()];
-  return copy((resource.filter ? resource.filter.match(all) : all) as ScimRecord[]);
+  const { filter } = resource;
+  if (!filter) return copy([...records.values()]);
+  // The index narrows `userName eq "x"` (and `displayName eq`) to its few records; scimmy still decides.
+  const candidates = records.candidates(filter) ?? [...records.values()];
+  return copy(filter.match(candidates) as ScimRecord[]);
 }
 
 function writeUser(ctx: ScimContext, resource: Target, instance: object): ScimRecord {
   const data = plain(instance);
-  const userName = String(data.userName ?? '').toLowerCase();
   // RFC 7643 §4.1.1: userName is unique and not case-exact.
-  const clash = [...ctx.tenant.users.values()].find(
-    (user) => user.id !== resource.id && String(user.userName).toLowerCase() === userName,
-  );
+  const clash = ctx.tenant.users.withKey(String(data.userName ?? '')).some((user) => user.id !== resource.id);
   if (clash) throw new SCIMMY.Types.Error(409, 'uniqueness', `userName ${String(data.userName)} already exists`);
   return save(ctx, 'users', resource.id ?? randomUUID(), data);
 }
@@ -89,14 +90,16 @@ function dispose(tenant: Tenant, kind: Kind, resource: Target): void {
   existing(tenant[kind], id);
   tenant[kind].delete(id);
   if (kind === 'users') {
-    for (const group of tenant.groups.values()) {
+    for (const groupId of tenant.groups.holding(id)) {
+      const group = tenant.groups.get(groupId) as ScimRecord;
       const members = Array.isArray(group.members) ? (group.members as { value?: unknown }[]) : [];
-      group.members = members.filter((member) => member.value !== id);
+      // Replaced rather than changed in place, so the member index follows; meta is left as it was.
+      tenant.groups.set(groupId, { ...group, members: members.filter((member) => member.value !== id) });
     }
   }
 }
 
-function existing(records: Map<string, ScimRecord>, id: string): ScimRecord {
+function existing(records: Records, id: string): ScimRecord {
   const record = records.get(id);
   // scimmy itself passes null for "no scimType", though its types say string.
   if (!record) throw new SCIMMY.Types.Error(404, null as unknown as string, `Resource ${id} not found`);

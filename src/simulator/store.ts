@@ -2,13 +2,18 @@
  * The simulator's state: profiles, and per profile its own users and groups. Plain JSON
  * records, so tests can inspect them without HTTP.
  */
+
+import { createGroupRecords, type GroupRecords } from './group-records.ts';
 import type { Profile } from './profile.ts';
+import { createRecords, type Records } from './records.ts';
 
 export type ScimRecord = Record<string, unknown> & { id: string };
 
 export interface Tenant {
-  readonly users: Map<string, ScimRecord>;
-  readonly groups: Map<string, ScimRecord>;
+  /** Indexed by userName, which Entra matches users by and which must be unique. */
+  readonly users: Records;
+  /** Indexed by displayName, which Entra matches groups by, and by member. */
+  readonly groups: GroupRecords;
 }
 
 export interface Store {
@@ -26,7 +31,7 @@ export function createStore(): Store {
     tenant(profileId) {
       let tenant = tenants.get(profileId);
       if (!tenant) {
-        tenant = { users: new Map(), groups: new Map() };
+        tenant = { users: createRecords('userName'), groups: createGroupRecords() };
         tenants.set(profileId, tenant);
       }
       return tenant;

@@ -30,3 +30,18 @@ test('an example that does not hold is reported with what differs', () => {
   });
   assert.match(failure ?? '', /body is .*"op":"add".*expected/);
 });
+
+test('an action that throws on its example is reported as a failing example, not a crash', () => {
+  const rule = rules.find((r) => r.id === 'lowercase-patch-op')!;
+  const throwing = {
+    ...rule,
+    action: {
+      ...rule.action,
+      run: () => {
+        throw new RangeError('boom');
+      },
+    },
+  };
+  const failure = checkExample(throwing, rule.examples[0]!);
+  assert.match(failure ?? '', /the action lowercase-op threw on this example \(boom\); fix the example or the action/);
+});
