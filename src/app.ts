@@ -8,6 +8,7 @@ import { body } from './http/body.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { health, type Readiness } from './http/health.ts';
 import { inboundAuth } from './http/inbound-auth.ts';
+import { masSlot } from './http/mas-slot.ts';
 import { normalize } from './http/normalize.ts';
 import { observe } from './http/observe.ts';
 import { requestId } from './http/request-id.ts';
@@ -53,6 +54,7 @@ export function createApp(parts: AppParts): Express {
   app.use(inboundAuth({ tokens: parts.scimTokens, ...(parts.onAuthFailure && { onFailure: parts.onAuthFailure }) }));
   app.use(body({ limitBytes: parts.bodyLimitBytes }));
   app.use(normalize({ rules: parts.rules, options: parts.engineOptions }));
+  if (parts.masGate) app.use(masSlot(parts.masGate));
   app.use(
     forwarder({
       masUrl: parts.masUrl,
@@ -62,7 +64,6 @@ export function createApp(parts: AppParts): Express {
       rules: parts.rules,
       engineOptions: parts.engineOptions,
       responseLimitBytes: RESPONSE_LIMIT_BYTES,
-      ...(parts.masGate && { gate: parts.masGate }),
       ...(parts.onUpstreamRetry && { onRetry: parts.onUpstreamRetry }),
     }),
   );

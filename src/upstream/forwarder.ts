@@ -15,7 +15,6 @@ import { applyRules, relevantRules } from '../rules/apply.ts';
 import type { Rule } from '../rules/rule.ts';
 import { formatQuery, type ParsedQuery } from '../scim/query.ts';
 import type { Credentials } from './credentials.ts';
-import type { MasGate } from './mas-gate.ts';
 import { jsonOf, readAnswer, sendBody, streamRest } from './response.ts';
 import { retryAfterMs } from './retry-after.ts';
 import {
@@ -37,8 +36,6 @@ export interface ForwarderOptions {
   engineOptions: EngineOptions;
   /** Largest MAS answer read whole; larger ones are streamed through unchanged. */
   responseLimitBytes: number;
-  /** Caps the requests in flight to MAS (MAS_MAX_CONCURRENCY); none when absent. */
-  gate?: MasGate;
   onRetry?: (reason: RetryReason) => void;
 }
 
@@ -93,27 +90,8 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
       req.headers['content-length'] = String(payload.length);
     req.headers['x-request-id'] = exchange.id;
 
-    // Entra hung up: a request still waiting for a slot must not reach MAS after all.
-    const gone = new AbortController();
-    const hungUp = () => gone.abort(new Error('the client closed the connection'));
-    res.once('close', hungUp);
-    const queuedAt = performance.now();
-    let release: () => void = () => {};
-    if (options.gate) {
-      try {
-        release = await options.gate.acquire(gone.signal);
-      } catch (error) {
-        if (!gone.signal.aborted) next(error);
-        return;
-      }
-      exchange.queueMs = performance.now() - queuedAt;
-    }
-    res.off('close', hungUp);
-    res.once('close', release);
-
     let failed = false;
     const fail = (error: unknown) => {
-      release();
       if (failed) return;
       failed = true;
       next(error);
@@ -131,7 +109,6 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
       options.onRetry?.(reason);
       setTimeout(() => {
         if (!res.destroyed) send(attempt).catch(fail);
-        else release();
       }, waitMs);
     };
 
