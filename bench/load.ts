@@ -3,6 +3,8 @@
 // response at full (sub-millisecond) precision, not from autocannon's 1 ms histogram.
 import autocannon from 'autocannon';
 import { serveParent } from './child.ts';
+import { runPaced } from './paced.ts';
+import { percentile } from './percentile.ts';
 import type { BenchRequest } from './workloads.ts';
 
 export interface LoadJob {
@@ -13,6 +15,8 @@ export interface LoadJob {
   durationSeconds?: number;
   amount?: number;
   overallRate?: number;
+  /** Send at overallRate on a fixed schedule (open loop) instead of through autocannon. */
+  paced?: boolean;
 }
 
 export interface LoadResult {
@@ -28,10 +32,7 @@ export interface LoadResult {
   p99Ms: number;
 }
 
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
+export { percentile };
 
 async function run(job: LoadJob): Promise<LoadResult> {
   const latencies: number[] = [];
@@ -64,4 +65,10 @@ async function run(job: LoadJob): Promise<LoadResult> {
 }
 
 // Only when forked by the benchmark (the tests import percentile from here).
-if (process.send) serveParent(true, async (message) => (message.type === 'run' ? run(message.job as LoadJob) : {}));
+if (process.send) {
+  serveParent(true, async (message) => {
+    if (message.type !== 'run') return {};
+    const job = message.job as LoadJob;
+    return job.paced && job.overallRate ? runPaced({ ...job, overallRate: job.overallRate }) : run(job);
+  });
+}

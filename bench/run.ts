@@ -182,6 +182,7 @@ async function measure(): Promise<Findings> {
       requests: [workload.request],
       connections: 8,
       overallRate: settings.rate,
+      paced: true,
       ...span(settings.steadySeconds, 100),
     });
     const passThroughResult = await load(job('pass-through'));
