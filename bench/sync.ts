@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startChild } from './child.ts';
+import { imageNodeOptions } from './image-node-options.ts';
 import { machine } from './machine.ts';
 import { startProxy } from './proxy-process.ts';
 import { writeSection } from './results-file.ts';
@@ -14,7 +15,7 @@ import { type ProcessSample, scrape } from './scrape.ts';
 import { BENCH_SCIM_TOKEN, newUser, PROFILE, userNameFilter } from './workloads.ts';
 
 const HELP = `npm run bench:sync [-- options]
-  --users N          users to create (10000); groups N/100, member adds N/2, legacy removals N/20
+  --users N          users to create (100000); groups N/100, member adds N/2, legacy removals N/20
   --concurrency N    requests in flight at once, as Entra's parallel connections (8)
   --batch N          members per add PATCH (25)
   --out FILE         where the table goes (bench/RESULTS.md); --no-write for stdout only
@@ -22,7 +23,7 @@ const HELP = `npm run bench:sync [-- options]
 
 const { values: flags } = parseArgs({
   options: {
-    users: { type: 'string', default: '10000' },
+    users: { type: 'string', default: '100000' },
     concurrency: { type: 'string', default: '8' },
     batch: { type: 'string', default: '25' },
     out: { type: 'string', default: path.join(import.meta.dirname, 'RESULTS.md') },
@@ -62,7 +63,8 @@ interface Phase {
 
 const machineLine = machine();
 const simulator = await startChild<{ url: string }>(new URL('servers/simulator.ts', import.meta.url));
-const proxy = await startProxy(simulator.ready.url, { source: flags.source });
+// As the image runs it: with the Dockerfile's V8 flags.
+const proxy = await startProxy(simulator.ready.url, { source: flags.source, execArgv: imageNodeOptions() });
 const base = `${proxy.url}/scim/v2/${PROFILE}`;
 const headers = { authorization: `Bearer ${BENCH_SCIM_TOKEN}`, 'content-type': 'application/scim+json' };
 const failures: string[] = [];
