@@ -14,6 +14,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { imageNodeOptions } from '../bench/image-node-options.ts';
 import { PROFILE_ID, startSimulatedMas } from './stack.ts';
 
 const SAMPLE_EVERY_MS = 10_000;
@@ -136,7 +137,8 @@ async function main(): Promise<number> {
   const mas = await startSimulatedMas();
   const entraToken = randomBytes(18).toString('base64url');
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const proxy = spawn(process.execPath, [path.join(import.meta.dirname, '../src/main.ts')], {
+  // With the image's V8 flags, so its memory is the memory a pod would see.
+  const proxy = spawn(process.execPath, [...imageNodeOptions(), path.join(import.meta.dirname, '../src/main.ts')], {
     env: {
       ...process.env,
       PORT: String(port),
