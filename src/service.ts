@@ -103,7 +103,12 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
   const connections = connectionCloser();
   // The closer listens first, so a request that arrives while draining is marked before it is answered.
   const serve = <S extends http.Server>(server: S): S =>
-    server.on('request', connections.track).on('request', app).on('clientError', clientError());
+    server
+      // For HTTPS the request's socket is the TLS one, not the TCP one under it.
+      .on(server instanceof https.Server ? 'secureConnection' : 'connection', connections.accept)
+      .on('request', connections.track)
+      .on('request', app)
+      .on('clientError', clientError());
   const servers: http.Server[] = [serve(http.createServer(options))];
   const { tls } = config;
   if (tls) {
@@ -149,11 +154,16 @@ function listen(server: http.Server, port: number, host: string): Promise<number
  */
 function connectionCloser() {
   const last = new Map<Socket, http.ServerResponse>();
+  const open = new Set<Socket>();
   let closing = false;
   const mark = (res: http.ServerResponse) => {
     if (!res.headersSent) res.setHeader('connection', 'close');
   };
   return {
+    accept(socket: Socket) {
+      open.add(socket);
+      socket.once('close', () => open.delete(socket));
+    },
     track(req: http.IncomingMessage, res: http.ServerResponse) {
       const previous = last.get(req.socket);
       last.set(req.socket, res);
@@ -167,6 +177,9 @@ function connectionCloser() {
     closeAll() {
       closing = true;
       for (const res of last.values()) mark(res);
+      // A connection with no request in flight, not even a first one (a client's spare connection),
+      // would hold the drain until SHUTDOWN_TIMEOUT_MS: Node's closeIdleConnections leaves those open.
+      for (const socket of open) if (!last.has(socket)) socket.destroy();
     },
   };
 }

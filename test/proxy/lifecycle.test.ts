@@ -1,8 +1,10 @@
 // Health, draining and the HTTPS listener of the running service.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import https from 'node:https';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -23,6 +25,19 @@ test('draining turns /readyz to 503 and lets an in-flight request finish', async
   assert.equal(res.status, 200, 'the request that was in flight completed');
   await drained;
   await assert.rejects(fetch(`${proxy.url}/livez`), 'the listener is closed after draining');
+});
+
+test('a connection that never sent a request does not hold the drain up to SHUTDOWN_TIMEOUT_MS', async (t) => {
+  const mas = await startUpstream();
+  t.after(() => mas.close());
+  const proxy = await startProxy(mas.url, { SHUTDOWN_TIMEOUT_MS: '20000' });
+  const spare = net.connect(Number(new URL(proxy.url).port), '127.0.0.1');
+  await once(spare, 'connect');
+  const closed = once(spare, 'close');
+  const started = performance.now();
+  await proxy.service.drain();
+  await closed;
+  assert.ok(performance.now() - started < 5000, `drained in ${Math.round(performance.now() - started)} ms`);
 });
 
 test('with TLS_CERT_FILE and TLS_KEY_FILE the proxy also serves HTTPS (OpenShift reencrypt)', async (t) => {
