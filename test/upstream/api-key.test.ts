@@ -19,6 +19,20 @@ function countingFetch() {
   return { calls, counted };
 }
 
+/** API-key credentials against the simulator, renewing a 10-minute token, their token requests counted. */
+function countedCredentials(simUrl: string, extra: Partial<Parameters<typeof apiKeyCredentials>[0]> = {}) {
+  const { calls, counted } = countingFetch();
+  const credentials = apiKeyCredentials({
+    masUrl: new URL(simUrl),
+    keyId: KEY.MAS_API_KEY_ID,
+    key: KEY.MAS_API_KEY,
+    expiry: 'PT10M',
+    fetch: counted,
+    ...extra,
+  });
+  return { calls, credentials };
+}
+
 async function simulator(t: test.TestContext, options: Parameters<typeof startSimulator>[0] = {}) {
   const sim = await startSimulator({ apiKeys: { [KEY.MAS_API_KEY_ID]: KEY.MAS_API_KEY }, ...options });
   t.after(() => sim.close());
@@ -38,14 +52,7 @@ test('the proxy exchanges the API key for a JWT that MAS accepts', async (t) => 
 
 test('concurrent requests share one token request', async (t) => {
   const sim = await simulator(t);
-  const { calls, counted } = countingFetch();
-  const credentials = apiKeyCredentials({
-    masUrl: new URL(sim.url),
-    keyId: KEY.MAS_API_KEY_ID,
-    key: KEY.MAS_API_KEY,
-    expiry: 'PT10M',
-    fetch: counted,
-  });
+  const { calls, credentials } = countedCredentials(sim.url);
   const headers = await Promise.all(Array.from({ length: 20 }, () => credentials.authorization()));
   assert.equal(calls.authenticate, 1);
   assert.equal(new Set(headers).size, 1);
@@ -54,15 +61,9 @@ test('concurrent requests share one token request', async (t) => {
 
 test('the token is renewed before it expires, not after, and its expiry is reported', async (t) => {
   const sim = await simulator(t);
-  const { calls, counted } = countingFetch();
   let now = Date.now();
   const expiries: (Date | undefined)[] = [];
-  const credentials = apiKeyCredentials({
-    masUrl: new URL(sim.url),
-    keyId: KEY.MAS_API_KEY_ID,
-    key: KEY.MAS_API_KEY,
-    expiry: 'PT10M',
-    fetch: counted,
+  const { calls, credentials } = countedCredentials(sim.url, {
     now: () => now,
     onExpiry: (at) => expiries.push(at),
   });
