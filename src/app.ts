@@ -61,7 +61,6 @@ export function createApp(parts: AppParts): Express {
       timeoutMs: parts.upstreamTimeoutMs,
       credentials: parts.credentials,
       dropCallerAuthorization: parts.scimTokens.length > 0,
-      rules: parts.rules,
       engineOptions: parts.engineOptions,
       responseLimitBytes: RESPONSE_LIMIT_BYTES,
       ...(parts.onUpstreamRetry && { onRetry: parts.onUpstreamRetry }),

@@ -1,6 +1,8 @@
 // One exchange between Entra and MAS, as it travels through the proxy. Each step writes what it did
 // here; audit and metrics read it once, at the end, instead of each step logging on its own.
 import type { Outcome } from './rules/apply.ts';
+import type { Rule } from './rules/rule.ts';
+import type { ParsedQuery } from './scim/query.ts';
 import type { ResourcePath } from './scim/resource-path.ts';
 
 export type ExchangeOutcome = 'forwarded' | 'answered' | 'refused' | 'rejected' | 'failed';
@@ -74,6 +76,12 @@ declare global {
   namespace Express {
     interface Locals {
       exchange: Exchange;
+      /** The query as received, parsed once (scimTarget). */
+      query: ParsedQuery;
+      /** The body as received, a BOM removed (body). */
+      rawBody: Buffer;
+      /** The rule set this exchange uses from request to response (normalize). */
+      rules: readonly Rule[];
     }
   }
 }

@@ -2,6 +2,7 @@
 // request lines, conflicting lengths) still get a SCIM error body rather than a bare status line.
 import type { Duplex } from 'node:stream';
 import { scimErrorBody } from '../scim/error.ts';
+import { API_HEADERS } from './api-headers.ts';
 
 const ANSWERS = new Map<string, { status: number; reason: string; detail: string }>([
   [
@@ -36,7 +37,9 @@ export function clientError(): (error: NodeJS.ErrnoException, socket: Duplex) =>
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\n` +
         'content-type: application/scim+json; charset=utf-8\r\n' +
-        'cache-control: no-store\r\nx-content-type-options: nosniff\r\n' +
+        Object.entries(API_HEADERS)
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('') +
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   };

@@ -2,10 +2,12 @@
 // query a token); personal data only as stable hashes when the site asks for it, so an auditor can
 // still follow one person through the trail without reading who they are.
 import { createHash, createHmac } from 'node:crypto';
+import { setOwn } from '../scim/json.ts';
 
 export type Hasher = (value: string) => string;
 
-const SECRET = /password|token|secret|api[-_]?key|authorization|cookie/i;
+/** Keys whose values are credentials: never shown in the audit trail or a log line. */
+export const SECRET_KEY = /password|token|secret|api[-_]?key|authorization|cookie/i;
 /** Attributes that name or reach a person; `displayname` counts only on Users (a group's is not personal). */
 const PERSONAL = new Set([
   'username',
@@ -72,12 +74,12 @@ function walk(value: unknown, options: ViewOptions, personal: boolean): unknown 
     return patchOperation(object, object.path, options);
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(object)) {
-    const shown = SECRET.test(key)
+    const shown = SECRET_KEY.test(key)
       ? REDACTED
       : personal && DESCRIPTIVE.has(key)
         ? item
         : walk(item, options, personal || (options.hash !== undefined && isPersonal(key, options.resource)));
-    Object.defineProperty(copy, key, { value: shown, enumerable: true, writable: true, configurable: true });
+    setOwn(copy, key, shown);
   }
   return copy;
 }
@@ -93,7 +95,7 @@ function patchOperation(
     ...operation,
     path: personal && options.hash ? hashLiterals(path, options.hash) : path,
   };
-  if ('value' in operation) copy.value = SECRET.test(path) ? REDACTED : walk(operation.value, options, personal);
+  if ('value' in operation) copy.value = SECRET_KEY.test(path) ? REDACTED : walk(operation.value, options, personal);
   return copy;
 }
 
@@ -101,12 +103,12 @@ function patchOperation(
 export function auditQuery(query: Record<string, string>, hash: Hasher | undefined): Record<string, string> {
   const copy: Record<string, string> = {};
   for (const [key, value] of Object.entries(query)) {
-    const shown = SECRET.test(key)
+    const shown = SECRET_KEY.test(key)
       ? REDACTED
       : hash && key.toLowerCase() === 'filter'
         ? hashLiterals(value, hash)
         : value;
-    Object.defineProperty(copy, key, { value: shown, enumerable: true, writable: true, configurable: true });
+    setOwn(copy, key, shown);
   }
   return copy;
 }

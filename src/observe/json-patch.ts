@@ -2,15 +2,15 @@
 // exactly how Entra's body differs from what MAS received. Objects are compared by key and arrays by
 // index, which is plain to read; it is not a minimal diff and does not need to be.
 
+import { setOwn } from '../scim/json.ts';
+import { isPlainObject } from '../scim/patch.ts';
+
 export type PatchOperation =
   | { op: 'add'; path: string; value: unknown }
   | { op: 'remove'; path: string }
   | { op: 'replace'; path: string; value: unknown };
 
 type JsonObject = Record<string, unknown>;
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** RFC 6901 §3: `~` becomes `~0` and `/` becomes `~1`, in that order. */
 export const escapeToken = (token: string): string => token.replaceAll('~', '~0').replaceAll('/', '~1');
@@ -27,7 +27,7 @@ export function diff(from: unknown, to: unknown, path = ''): PatchOperation[] {
 function diffInto(operations: PatchOperation[], from: unknown, to: unknown, path: string): void {
   if (from === to) return;
   if (Array.isArray(from) && Array.isArray(to)) diffArrays(operations, from, to, path);
-  else if (isObject(from) && isObject(to)) diffObjects(operations, from, to, path);
+  else if (isPlainObject(from) && isPlainObject(to)) diffObjects(operations, from, to, path);
   else operations.push({ op: 'replace', path, value: to });
 }
 
@@ -71,10 +71,10 @@ export function applyPatch(document: unknown, operations: readonly PatchOperatio
       if (operation.op === 'add') parent.splice(index, 0, value);
       else if (operation.op === 'remove') parent.splice(index, 1);
       else parent[index] = value;
-    } else if (isObject(parent)) {
+    } else if (isPlainObject(parent)) {
       if (operation.op === 'remove') delete parent[last];
-      // defineProperty, so a key named __proto__ stays data and never reaches the prototype.
-      else Object.defineProperty(parent, last, { value, enumerable: true, writable: true, configurable: true });
+      // A key named __proto__ stays data and never reaches the prototype.
+      else setOwn(parent, last, value);
     } else {
       throw new Error(`nothing to patch at ${operation.path}`);
     }
@@ -84,6 +84,6 @@ export function applyPatch(document: unknown, operations: readonly PatchOperatio
 
 function child(parent: unknown, token: string, path: string): unknown {
   if (Array.isArray(parent)) return parent[Number(token)];
-  if (isObject(parent) && Object.hasOwn(parent, token)) return parent[token];
+  if (isPlainObject(parent) && Object.hasOwn(parent, token)) return parent[token];
   throw new Error(`no ${token} on the way to ${path}`);
 }

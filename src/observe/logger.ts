@@ -3,8 +3,8 @@
 // any transport sees them.
 import type { Writable } from 'node:stream';
 import winston from 'winston';
+import { SECRET_KEY } from './audit-view.ts';
 
-const SECRET_KEY = /authorization|token|secret|password|api[-_]?key|cookie/i;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 
 function redact(value: unknown, depth = 0): unknown {

@@ -12,8 +12,7 @@ import type { RequestHandler } from 'express';
 import { createProxyServer } from 'http-proxy-3';
 import type { EngineOptions } from '../rules/action.ts';
 import { applyRules, relevantRules } from '../rules/apply.ts';
-import type { Rule } from '../rules/rule.ts';
-import { formatQuery, type ParsedQuery } from '../scim/query.ts';
+import { formatQuery } from '../scim/query.ts';
 import type { Credentials } from './credentials.ts';
 import { jsonOf, readAnswer, sendBody, streamRest } from './response.ts';
 import { retryAfterMs } from './retry-after.ts';
@@ -32,7 +31,6 @@ export interface ForwarderOptions {
   credentials: Credentials;
   /** True when the proxy checked the caller's token itself: that token must never reach MAS. */
   dropCallerAuthorization: boolean;
-  rules: () => readonly Rule[];
   engineOptions: EngineOptions;
   /** Largest MAS answer read whole; larger ones are streamed through unchanged. */
   responseLimitBytes: number;
@@ -72,14 +70,14 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
   return async function forward(req, res, next) {
     const exchange = res.locals.exchange;
     const rewritten = exchange.rewritten ?? exchange.original;
-    const raw: Buffer = res.locals.rawBody ?? Buffer.alloc(0);
+    const raw = res.locals.rawBody;
     // The engine hands back the original objects for what no rule touched.
     const payload = rewritten.body === exchange.original.body ? raw : Buffer.from(JSON.stringify(rewritten.body));
-    const parsedQuery: ParsedQuery = res.locals.query;
+    const parsedQuery = res.locals.query;
     const query =
       rewritten.query === exchange.original.query ? parsedQuery.raw : formatQuery(parsedQuery, rewritten.query);
     const resource = exchange.target?.resource ?? '';
-    const rules: readonly Rule[] = res.locals.rules ?? options.rules();
+    const rules = res.locals.rules;
     const rewritesResponse = relevantRules(rules, 'response', req.method, resource).length > 0;
 
     req.url = `${exchange.target?.path}${query ? `?${query}` : ''}`;

@@ -84,15 +84,19 @@ export function masGate(options: MasGateOptions): MasGate {
       if (queue.length >= queueLimit) return Promise.reject(reject('full'));
       const queuedAt = performance.now();
       return new Promise<Release>((resolve, fail) => {
-        const leave = () => {
+        const stopWaiting = () => {
           clearTimeout(timer);
           signal?.removeEventListener('abort', abandon);
+        };
+        // A granted waiter was already shifted off the queue; only one that gives up is searched for.
+        const leave = () => {
+          stopWaiting();
           const at = queue.indexOf(waiter);
           if (at >= 0) queue.splice(at, 1);
         };
         const waiter: Waiter = {
           grant() {
-            leave();
+            stopWaiting();
             options.onWait?.((performance.now() - queuedAt) / 1000);
             resolve(take());
           },

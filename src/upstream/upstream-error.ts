@@ -1,8 +1,10 @@
 // What Entra is told when MAS does not give a usable answer. Each is a ScimError whose detail names
 // the cause and the fix; Entra shows it in the provisioning log and retries the request later.
+import { upstreamErrorKind } from '../observe/labels.ts';
 import { ScimError } from '../scim/error.ts';
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Connection and name errors: MAS_URL or MAS itself is the thing to check. */
+const unreachable = (code: string) => ['connect', 'dns'].includes(upstreamErrorKind(code));
 
 export const timeoutError = (timeoutMs: number) =>
   new ScimError(
@@ -14,7 +16,7 @@ export const timeoutError = (timeoutMs: number) =>
 export const unreachableError = (masUrl: URL, code: string, cause: unknown) =>
   new ScimError(
     502,
-    UNREACHABLE.has(code)
+    unreachable(code)
       ? `MAS at ${masUrl.origin} could not be reached (${code}); check MAS_URL and that MAS is running.`
       : `The connection to MAS at ${masUrl.origin} failed (${code}); check MAS's logs and its TLS certificate (NODE_EXTRA_CA_CERTS).`,
     { code: 'upstream_unreachable', cause },
