@@ -3,10 +3,12 @@
 // every file: a userName in a POST, in a later `userName eq` filter and in the forwarded request alike.
 // User ids count as personal (MAS may use the user name as id), wherever they appear: in the path, as
 // a group member, as a manager, in a filter, in MAS's answer. A hashed recording still replays.
+
 import { attributeOf, auditQuery, auditView, type Hasher, hashLiterals } from '../observe/audit-view.ts';
 import { setOwn } from '../scim/json.ts';
 import { isPlainObject } from '../scim/patch.ts';
 import type { ResourcePath } from '../scim/resource-path.ts';
+import { decodeSegment } from '../scim/resource-path.ts';
 
 export interface Scrubber {
   /** The request path, with a user's id hashed. */
@@ -86,7 +88,7 @@ export function scrubber(hash: Hasher | undefined): Scrubber {
     path: (target) => {
       if (target.resource !== 'Users' || target.id === undefined) return target.path;
       const segments = target.path.split('/');
-      const at = segments.findLastIndex((segment) => safeDecode(segment) === target.id);
+      const at = segments.findLastIndex((segment) => (decodeSegment(segment) ?? segment) === target.id);
       if (at >= 0) segments[at] = encodeURIComponent(hash(target.id));
       return segments.join('/');
     },
@@ -153,12 +155,4 @@ function subAttribute(attribute: string): string | undefined {
   const unqualified = attribute.startsWith('urn:') ? attribute.slice(attribute.lastIndexOf(':') + 1) : attribute;
   const dot = unqualified.lastIndexOf('.');
   return dot < 0 ? undefined : unqualified.slice(dot + 1);
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

@@ -25,10 +25,10 @@ export function parseResourcePath(rawPath: string): ResourcePath | undefined {
   const raw = rawPath.split('/').slice(1);
   const decoded: string[] = [];
   for (const segment of raw) {
-    const value = decode(segment);
+    const value = decodeSegment(segment);
     // Decoded twice too: a server behind MAS's front door may decode again, and `%252e%252e` must
     // not become `..` there.
-    if (value === undefined || !plainSegment(value) || !plainSegment(decode(value) ?? '')) return undefined;
+    if (value === undefined || !plainSegment(value) || !plainSegment(decodeSegment(value) ?? '')) return undefined;
     decoded.push(value);
   }
   if (decoded[0] !== 'scim' || decoded[1] !== 'v2') return undefined;
@@ -43,7 +43,8 @@ export function parseResourcePath(rawPath: string): ResourcePath | undefined {
   return { path: rawPath, profile: first, resource: rest[1] ?? 'profile', id: rest[2] };
 }
 
-function decode(segment: string): string | undefined {
+/** A path segment percent-decoded, or undefined when its escapes are malformed. */
+export function decodeSegment(segment: string): string | undefined {
   try {
     return decodeURIComponent(segment);
   } catch {
