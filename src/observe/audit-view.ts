@@ -20,7 +20,7 @@ const PERSONAL = new Set([
   'displayname',
 ]);
 /** Inside a personal attribute these stay readable: they say what kind of value it is, not whose. */
-const DESCRIPTIVE = new Set(['type', 'primary']);
+export const DESCRIPTIVE: ReadonlySet<string> = new Set(['type', 'primary']);
 const REDACTED = '[redacted]';
 
 /**
@@ -46,7 +46,8 @@ export function attributeOf(path: string): string {
   return (unqualified.split('.')[0] ?? '').toLowerCase();
 }
 
-function isPersonal(path: string, resource: string | undefined): boolean {
+/** Whether an attribute (or a path into one) names or reaches a person: the one list of personal data. */
+export function isPersonal(path: string, resource: string | undefined): boolean {
   const attribute = attributeOf(path);
   if (attribute === 'displayname') return resource === 'Users';
   return PERSONAL.has(attribute);

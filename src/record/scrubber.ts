@@ -4,7 +4,15 @@
 // User ids count as personal (MAS may use the user name as id), wherever they appear: in the path, as
 // a group member, as a manager, in a filter, in MAS's answer. A hashed recording still replays.
 
-import { attributeOf, auditQuery, auditView, type Hasher, hashLiterals } from '../observe/audit-view.ts';
+import {
+  attributeOf,
+  auditQuery,
+  auditView,
+  DESCRIPTIVE,
+  type Hasher,
+  hashLiterals,
+  isPersonal,
+} from '../observe/audit-view.ts';
 import { setOwn } from '../scim/json.ts';
 import { isPlainObject } from '../scim/patch.ts';
 import type { ResourcePath } from '../scim/resource-path.ts';
@@ -21,8 +29,6 @@ export interface Scrubber {
 
 type Kind = 'plain' | 'personal' | 'reference';
 
-/** Inside a personal value these say what kind of value it is, not whose (the audit trail's rule). */
-const DESCRIPTIVE = new Set(['type', 'primary']);
 /** Inside a reference to a user (a member, a manager), the keys that identify or name that user. */
 const IDENTIFYING = new Set(['value', 'display', 'displayname']);
 const KEYWORD = /^(true|false|null|-?\d[\d.eE+-]*)$/i;
@@ -47,7 +53,7 @@ export function scrubber(hash: Hasher | undefined): Scrubber {
     if (kind === undefined) {
       kind = referenceAttribute(attribute, resource)
         ? 'reference'
-        : personal(attribute, resource)
+        : isPersonal(attribute, resource)
           ? 'personal'
           : 'plain';
       kinds.set(key, kind);
@@ -107,13 +113,6 @@ export function scrubber(hash: Hasher | undefined): Scrubber {
 /** Members and managers hold user ids; a user's own id is one too. */
 function referenceAttribute(attribute: string, resource: string | undefined): boolean {
   return attribute === 'members' || attribute === 'manager' || (attribute === 'id' && resource === 'Users');
-}
-
-// The audit trail is the one place that says which attributes are personal; ask it rather than
-// keep a second list that could drift from it.
-function personal(attribute: string, resource: string | undefined): boolean {
-  const probe = auditView({ [attribute]: 'probe' }, { resource, hash: () => 'hashed' }) as Record<string, unknown>;
-  return probe[attribute] === 'hashed';
 }
 
 /**
