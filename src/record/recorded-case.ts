@@ -67,6 +67,10 @@ export function recordedCase(
   if (!target) throw new Error('only exchanges with a SCIM target are recorded');
   const { resource } = target;
   const path = scrub.path(target);
+  const received = {
+    query: scrub.query(exchange.original.query, resource),
+    body: scrub.body(exchange.original.body, resource),
+  };
   const outcome = outcomeOf(exchange, status);
   const { decision } = exchange;
   const forwarded = exchange.forwardedAtMs !== undefined ? (exchange.rewritten ?? exchange.original) : undefined;
@@ -87,17 +91,18 @@ export function recordedCase(
     request: {
       method: exchange.method,
       path,
-      query: scrub.query(exchange.original.query, resource),
+      query: received.query,
       headers: receivedHeaders(exchange.rawHeaders),
-      body: scrub.body(exchange.original.body, resource),
+      body: received.body,
     },
     expect: {
       ...(forwarded && {
         upstream: {
           method: exchange.method,
           path,
-          query: scrub.query(forwarded.query, resource),
-          body: scrub.body(forwarded.body, resource),
+          // The engine hands back the very objects it did not change: scrubbed once, not twice.
+          query: forwarded.query === exchange.original.query ? received.query : scrub.query(forwarded.query, resource),
+          body: forwarded.body === exchange.original.body ? received.body : scrub.body(forwarded.body, resource),
         },
       }),
       ...(decision?.kind === 'answer' && { local_status: decision.status }),
