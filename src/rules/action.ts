@@ -50,3 +50,20 @@ export const splice = (values: unknown[]): Effect => ({ kind: 'splice', values }
 export function defineAction<P>(action: Action<P>): Action<P> {
   return action;
 }
+
+const exactSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+const lowerSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/**
+ * A rule's list parameter as a Set, built once per rule rather than on every node of every request:
+ * parameters are parsed once, at load, so the list itself is the key.
+ */
+export function setOf(list: readonly string[], { lowerCase = false } = {}): ReadonlySet<string> {
+  const cache = lowerCase ? lowerSets : exactSets;
+  let set = cache.get(list);
+  if (!set) {
+    set = new Set(lowerCase ? list.map((item) => item.toLowerCase()) : list);
+    cache.set(list, set);
+  }
+  return set;
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { setOwn } from '../../scim/json.ts';
 import { isPatchOperation, isPlainObject } from '../../scim/patch.ts';
-import { defineAction, keep, replace } from '../action.ts';
+import { defineAction, keep, replace, setOf } from '../action.ts';
 
 const BOOLEAN = /^(true|false)$/i;
 
@@ -37,7 +37,7 @@ export const coerceBooleanStrings = defineAction({
     'Turns "True"/"False" (any case) into booleans for the listed attributes, in a PATCH op (by path or inside its value) or in a resource.',
   params: z.object({ attributes: z.array(z.string()).min(1) }).strict(),
   run(node, { attributes }) {
-    const names = new Set(attributes.map((a) => a.toLowerCase()));
+    const names = setOf(attributes, { lowerCase: true });
     if (isPatchOperation(node)) {
       const byPath = typeof node.path === 'string' && names.has(lastAttribute(node.path));
       const value = coerce(node.value, names, byPath);

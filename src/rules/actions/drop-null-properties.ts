@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { setOwn } from '../../scim/json.ts';
 import { isPlainObject } from '../../scim/patch.ts';
-import { defineAction, keep, replace } from '../action.ts';
+import { defineAction, keep, replace, setOf } from '../action.ts';
 
 function dropNulls(value: unknown, only: ReadonlySet<string> | undefined): unknown {
   if (Array.isArray(value)) {
@@ -29,7 +29,7 @@ export const dropNullProperties = defineAction({
   description: 'Removes properties whose value is null, at any depth; only the `keys` listed when given.',
   params: z.object({ keys: z.array(z.string()).min(1).optional() }).strict(),
   run(node, { keys }) {
-    const out = dropNulls(node, keys ? new Set(keys) : undefined);
+    const out = dropNulls(node, keys ? setOf(keys) : undefined);
     return out === node ? keep : replace(out);
   },
 });

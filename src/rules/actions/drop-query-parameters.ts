@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isPlainObject } from '../../scim/patch.ts';
-import { defineAction, keep, replace } from '../action.ts';
+import { defineAction, keep, replace, setOf } from '../action.ts';
 
 /** Entra's feature flags (`aadOptscim062020`) tell the proxy's input apart; MAS has no use for them. */
 export const dropQueryParameters = defineAction({
@@ -9,7 +9,7 @@ export const dropQueryParameters = defineAction({
   params: z.object({ names: z.array(z.string()).min(1) }).strict(),
   run(node, { names }) {
     if (!isPlainObject(node)) return keep;
-    const dropped = new Set(names.map((n) => n.toLowerCase()));
+    const dropped = setOf(names, { lowerCase: true });
     const kept = Object.entries(node).filter(([key]) => !dropped.has(key.toLowerCase()));
     return kept.length === Object.keys(node).length ? keep : replace(Object.fromEntries(kept));
   },

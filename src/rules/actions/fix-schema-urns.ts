@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { setOwn } from '../../scim/json.ts';
 import { isPlainObject } from '../../scim/patch.ts';
-import { defineAction, keep, replace } from '../action.ts';
+import { defineAction, keep, replace, setOf } from '../action.ts';
 
 /**
  * Entra's documented group creation carries a non-standard ADSCIM schema URN, and an old sample
@@ -18,7 +18,7 @@ export const fixSchemaUrns = defineAction({
     .strict(),
   run(node, { drop, rename }) {
     if (!isPlainObject(node)) return keep;
-    const dropped = new Set(drop.map((u) => u.toLowerCase()));
+    const dropped = setOf(drop, { lowerCase: true });
     let changed = false;
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {

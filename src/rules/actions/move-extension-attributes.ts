@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isPlainObject } from '../../scim/patch.ts';
-import { defineAction, keep, replace } from '../action.ts';
+import { defineAction, keep, replace, setOf } from '../action.ts';
 
 /**
  * An old Entra sample puts enterprise attributes (`department`, `manager`) at the top of a User,
@@ -12,7 +12,7 @@ export const moveExtensionAttributes = defineAction({
   params: z.object({ schema: z.string().startsWith('urn:'), attributes: z.array(z.string()).min(1) }).strict(),
   run(node, { schema, attributes }) {
     if (!isPlainObject(node)) return keep;
-    const names = new Set(attributes);
+    const names = setOf(attributes);
     const moved = Object.entries(node).filter(
       ([key, value]) => names.has(key) && value !== null && value !== undefined,
     );
