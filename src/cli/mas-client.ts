@@ -9,7 +9,6 @@ export interface MasAnswer {
 }
 
 export interface MasClient {
-  url: URL;
   /** The credentials every call uses; one token for the whole client. */
   credentials: Credentials;
   call(method: string, path: string, body?: unknown): Promise<MasAnswer>;
@@ -18,7 +17,6 @@ export interface MasClient {
 export function masClient(config: Readonly<Config>, masUrl: URL): MasClient {
   const credentials = credentialsFor(config, masUrl);
   return {
-    url: masUrl,
     credentials,
     async call(method, path, body) {
       const authorization = await credentials.authorization();

@@ -11,8 +11,6 @@ export type Effect =
   | { kind: 'replace'; value: unknown }
   /** Replace the selected array element with zero or more elements, in order. */
   | { kind: 'splice'; values: unknown[] }
-  /** Remove the selected property or array element. */
-  | { kind: 'delete' }
   /** Answer Entra locally with this status; nothing reaches MAS. */
   | { kind: 'answer'; status: number; reason: string }
   /** Refuse the request with a SCIM error; nothing reaches MAS. */

@@ -135,13 +135,11 @@ function write({ parent, parentProperty }: Match, effect: Effect): boolean {
     const index = Number(parentProperty);
     if (effect.kind === 'replace') parent[index] = effect.value;
     else if (effect.kind === 'splice') spliceIn(parent, index, effect.values);
-    else if (effect.kind === 'delete') parent.splice(index, 1);
     return true;
   }
   const key = String(parentProperty);
   if (effect.kind === 'replace') setOwn(parent, key, effect.value);
   else if (effect.kind === 'splice') setOwn(parent, key, effect.values);
-  else if (effect.kind === 'delete') delete parent[key];
   return true;
 }
 
