@@ -4,21 +4,14 @@
  * `{"exception": …}` shape seen in a fixture modelled on MAS.
  */
 import type { Response } from 'express';
+import { type ScimType, scimErrorBody } from '../scim/error.ts';
 
-export const scimErrorSchema = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
+/** `scimType` as scimmy gives it: any string, or none. */
 export function sendScimError(res: Response, status: number, detail: string, scimType?: string): void {
   res
     .status(status)
     .type('application/scim+json')
-    .send(
-      JSON.stringify({
-        schemas: [scimErrorSchema],
-        status: String(status),
-        ...(scimType ? { scimType } : {}),
-        detail,
-      }),
-    );
+    .send(JSON.stringify(scimErrorBody(status, detail, (scimType || undefined) as ScimType | undefined)));
 }
 
 export function sendUnknownPath(res: Response): void {

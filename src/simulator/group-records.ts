@@ -51,9 +51,6 @@ export function createGroupRecords(): GroupRecords {
   }
 
   return {
-    get size() {
-      return records.size;
-    },
     get: (id) => records.get(id),
     has: (id) => records.has(id),
     set(id, record) {

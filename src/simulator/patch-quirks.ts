@@ -14,8 +14,9 @@ interface Operation {
 
 export function patchQuirks(options: ResolvedOptions): RequestHandler {
   return function patchQuirks(req, res, next) {
+    if (req.method !== 'PATCH') return next();
     const operations = operationsOf(req.body);
-    if (req.method !== 'PATCH' || !operations) return next();
+    if (!operations) return next();
     if (!options.caseInsensitiveOps) {
       const index = operations.findIndex((operation) => !['add', 'remove', 'replace'].includes(String(operation.op)));
       if (index >= 0) {

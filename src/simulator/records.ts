@@ -10,7 +10,6 @@
 import type { ScimRecord } from './store.ts';
 
 export interface Records {
-  readonly size: number;
   get(id: string): ScimRecord | undefined;
   has(id: string): boolean;
   /** Adds or replaces; a replaced record keeps its place in the order, as in a Map. */
@@ -79,9 +78,6 @@ export function createRecords(attribute: string): Records {
   }
 
   return {
-    get size() {
-      return byId.size;
-    },
     get: (id) => byId.get(id),
     has: (id) => byId.has(id),
     set(id, record) {
