@@ -15,6 +15,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { imageNodeOptions } from '../bench/image-node-options.ts';
+import { scrape } from '../bench/scrape.ts';
 import { PROFILE_ID, startSimulatedMas } from './stack.ts';
 
 const SAMPLE_EVERY_MS = 10_000;
@@ -217,7 +218,14 @@ async function main(): Promise<number> {
   };
   const sample = async () => {
     try {
-      samples.push({ atS: (performance.now() - started) / 1000, ...(await scrape(metricsUrl)) });
+      const { rssBytes, heapUsedBytes, heapTotalBytes, externalBytes } = await scrape(metricsUrl);
+      samples.push({
+        atS: (performance.now() - started) / 1000,
+        rssBytes,
+        heapUsedBytes,
+        heapTotalBytes,
+        externalBytes,
+      });
     } catch (error) {
       errors.set('metrics scrape failed', (errors.get('metrics scrape failed') ?? 0) + 1);
       process.stderr.write(`soak: scraping ${metricsUrl} failed: ${(error as Error).message}\n`);
@@ -294,21 +302,6 @@ function flatness(samples: readonly Sample[], elapsedS: number) {
   };
   const span = (from: number, to: number) => `${from.toFixed(0)}-${to.toFixed(0)} s`;
   return { lastMean, lastWindow: span(elapsedS - window, elapsedS), settled: against(warmUp), early: against(window) };
-}
-
-/** The proxy's own measure of itself (prom-client's process metrics). */
-async function scrape(url: string): Promise<Omit<Sample, 'atS'>> {
-  const text = await (await fetch(url)).text();
-  const value = (name: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-    return Number(line?.slice(line.lastIndexOf(' ') + 1));
-  };
-  return {
-    rssBytes: value('process_resident_memory_bytes'),
-    heapUsedBytes: value('nodejs_heap_size_used_bytes'),
-    heapTotalBytes: value('nodejs_heap_size_total_bytes'),
-    externalBytes: value('nodejs_external_memory_bytes'),
-  };
 }
 
 /** Counts the proxy's log lines by level; error and warn lines are echoed (they should not happen). */
