@@ -3,13 +3,11 @@
 import { PassThrough } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { Registry } from 'prom-client';
-import { loadConfig } from '../../src/config.ts';
 import type { ExchangeObserver } from '../../src/exchange.ts';
 import { createAuditLog } from '../../src/observe/audit.ts';
 import { createLogger } from '../../src/observe/logger.ts';
 import { createMetrics } from '../../src/observe/metrics.ts';
-import { startService } from '../../src/service.ts';
-import { ENTRA_TOKEN, MAS_TOKEN } from '../support/proxy.ts';
+import { ENTRA_TOKEN, MAS_TOKEN, startProxy } from '../support/proxy.ts';
 import { startUpstream, type Upstream } from '../support/upstream.ts';
 
 export { ENTRA_TOKEN, MAS_TOKEN };
@@ -39,12 +37,9 @@ export async function startGuardedProxy(
   const registry = new Registry();
   const metrics = createMetrics(registry, { version: 'test' });
   const audit = createAuditLog({ stream: sink, hashPersonalData: false });
-  const config = loadConfig({ PORT: '0', MAS_URL: mas.url, SCIM_TOKEN: ENTRA_TOKEN, MAS_TOKEN, ...env });
-  const service = await startService(config, new URL(mas.url), {
-    logger: createLogger({ level: 'debug', stream: sink }),
+  const { service } = await startProxy(mas.url, env, [audit, ...extraObservers], {
     metrics,
-    observers: [audit, ...extraObservers],
-    host: '127.0.0.1',
+    logger: createLogger({ level: 'debug', stream: sink }),
   });
   t.after(async () => {
     await service.drain();

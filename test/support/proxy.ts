@@ -3,8 +3,7 @@
 import { loadConfig } from '../../src/config.ts';
 import type { ExchangeObserver } from '../../src/exchange.ts';
 import { createLogger } from '../../src/observe/logger.ts';
-import type { Metrics } from '../../src/observe/metrics.ts';
-import { type Service, startService } from '../../src/service.ts';
+import { type Service, type ServiceParts, startService } from '../../src/service.ts';
 
 export const ENTRA_TOKEN = 'entra-token-for-tests';
 export const MAS_TOKEN = 'mas-token-for-tests';
@@ -19,14 +18,14 @@ export async function startProxy(
   masUrl: string,
   env: Record<string, string> = {},
   observers: readonly ExchangeObserver[] = [],
-  metrics?: Metrics,
+  parts: Partial<Pick<ServiceParts, 'metrics' | 'logger'>> = {},
 ): Promise<TestProxy> {
   const config = loadConfig({ PORT: '0', MAS_URL: masUrl, SCIM_TOKEN: ENTRA_TOKEN, MAS_TOKEN, ...env });
   const service = await startService(config, new URL(masUrl), {
-    logger: createLogger({ level: 'error', silent: true }),
+    logger: parts.logger ?? createLogger({ level: 'error', silent: true }),
     host: '127.0.0.1',
     observers,
-    ...(metrics && { metrics }),
+    ...(parts.metrics && { metrics: parts.metrics }),
   });
   return { url: `http://127.0.0.1:${service.port}`, service, close: () => service.drain() };
 }

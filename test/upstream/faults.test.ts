@@ -17,7 +17,7 @@ const removal = JSON.stringify({
 
 async function proxyWithMetrics(t: TestContext, masUrl: string, env: Record<string, string> = {}) {
   const registry = new Registry();
-  const proxy = await startProxy(masUrl, env, [], createMetrics(registry, { version: 'test' }));
+  const proxy = await startProxy(masUrl, env, [], { metrics: createMetrics(registry, { version: 'test' }) });
   t.after(() => proxy.close());
   const sample = async (name: string, labels: Record<string, string> = {}) => {
     const values = (await registry.getMetricsAsJSON()).flatMap((m) =>

@@ -107,7 +107,9 @@ async function until(condition: () => boolean) {
 test('through the proxy, MAS never holds more than MAS_MAX_CONCURRENCY requests and every request is answered', async (t) => {
   const mas = await heldMas(t);
   const registry = new Registry();
-  const proxy = await startProxy(mas.url, { MAS_MAX_CONCURRENCY: '2' }, [], createMetrics(registry, { version: 't' }));
+  const proxy = await startProxy(mas.url, { MAS_MAX_CONCURRENCY: '2' }, [], {
+    metrics: createMetrics(registry, { version: 't' }),
+  });
   t.after(() => proxy.close());
   const answers = Array.from({ length: 6 }, (_, i) => fetch(`${proxy.url}/scim/v2/p1/Users/u${i}`, { headers: auth }));
   await until(() => mas.held.length === 2);
@@ -131,7 +133,7 @@ test('through the proxy, a request beyond the queue gets 503 with Retry-After an
   const mas = await heldMas(t);
   const registry = new Registry();
   const env = { MAS_MAX_CONCURRENCY: '1', MAS_QUEUE_LIMIT: '1', MAS_QUEUE_TIMEOUT_MS: '10000' };
-  const proxy = await startProxy(mas.url, env, [], createMetrics(registry, { version: 't' }));
+  const proxy = await startProxy(mas.url, env, [], { metrics: createMetrics(registry, { version: 't' }) });
   t.after(() => proxy.close());
   const first = fetch(`${proxy.url}/scim/v2/p1/Users/a`, { headers: auth });
   await until(() => mas.held.length === 1);
