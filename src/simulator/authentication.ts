@@ -2,7 +2,7 @@
  * MAS authentication: `GET /v1/authenticate` exchanges an API key (HTTP Basic: key id, key token)
  * for a JWT, and every SCIM call must carry one (mas.md §2.2).
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createPublicKey, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { parseDurationSeconds } from './duration.ts';
 import { sendScimError } from './error-body.ts';
@@ -17,19 +17,20 @@ export interface Authentication {
   /** Guards SCIM and Profiles routes: 401 unless a valid token is presented. */
   readonly requireToken: RequestHandler;
   /** Mints a JWT as `/v1/authenticate` would; `ttlSeconds` Infinity means no `exp`. */
-  issue(subject: string, ttlSeconds?: number): string;
+  issue(subject: string, ttlSeconds?: number): Promise<string>;
 }
 
 export function createAuthentication(options: ResolvedOptions): Authentication {
   const nowSeconds = () => Math.floor(options.now() / 1000);
+  const publicKey = createPublicKey(options.signingKey);
 
-  function issue(subject: string, ttlSeconds = options.defaultTokenTtlSeconds): string {
+  function issue(subject: string, ttlSeconds = options.defaultTokenTtlSeconds): Promise<string> {
     const iat = nowSeconds();
     const exp = Number.isFinite(ttlSeconds) ? { exp: iat + Math.floor(ttlSeconds) } : {};
-    return signJwt({ sub: subject, uniqueSecurityName: subject, iat, ...exp }, options.jwtSecret);
+    return signJwt({ sub: subject, uniqueSecurityName: subject, iat, ...exp }, options.signingKey);
   }
 
-  const authenticate: RequestHandler = (req, res) => {
+  const authenticate: RequestHandler = async (req, res) => {
     const keyId = apiKeyOf(req, options.apiKeys);
     if (keyId === undefined) {
       res.status(401).json({ exception: { message: 'Authentication token is empty or invalid' } });
@@ -41,15 +42,15 @@ export function createAuthentication(options: ResolvedOptions): Authentication {
       res.status(400).json({ exception: { message: `${expiryHeader} is not an ISO 8601 duration` } });
       return;
     }
-    res.json({ token: issue(keyId, ttl) });
+    res.json({ token: await issue(keyId, ttl) });
   };
 
-  const requireToken: RequestHandler = (req, res, next) => {
+  const requireToken: RequestHandler = async (req, res, next) => {
     if (!options.requireAuth) return next();
     const token = tokenOf(req);
     if (token === undefined) return sendScimError(res, 401, 'Authentication token is empty or invalid');
     if (options.staticTokens.some((accepted) => same(accepted, token))) return next();
-    const verdict = verifyJwt(token, options.jwtSecret, nowSeconds());
+    const verdict = await verifyJwt(token, publicKey, nowSeconds());
     if ('reason' in verdict) {
       const detail =
         verdict.reason === 'expired' ? 'Authentication token has expired' : 'Authentication token is invalid';

@@ -1,8 +1,9 @@
 /**
- * HS256 JSON Web Tokens, signed and checked with node:crypto. Real MAS signs with RS256; the
- * proxy never verifies MAS tokens, it only reads `exp`, so a symmetric key is enough here.
+ * RS256 JSON Web Tokens as MAS mints them, signed and checked with jose, the project's one JOSE
+ * implementation. The proxy never verifies MAS tokens (it only reads `exp`); the simulator does.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
 
 export interface Claims {
   sub: string;
@@ -11,38 +12,36 @@ export interface Claims {
   [claim: string]: unknown;
 }
 
-const header = encode({ alg: 'HS256', typ: 'JWT' });
+let processKey: KeyObject | undefined;
 
-export function signJwt(claims: Claims, secret: string): string {
-  const body = `${header}.${encode(claims)}`;
-  return `${body}.${signature(body, secret)}`;
+/**
+ * One RSA key per process unless a test brings its own: generating 2048-bit keys costs tens of
+ * milliseconds, and every test starts simulators of its own.
+ */
+export function defaultSigningKey(): KeyObject {
+  processKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  return processKey;
 }
 
-/** The claims of a token signed with `secret` and not expired at `nowSeconds`, else why not. */
-export function verifyJwt(
+export function signJwt(claims: Claims, privateKey: KeyObject): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(privateKey);
+}
+
+/** The claims of a token signed by `publicKey`'s pair and not expired at `nowSeconds`, else why not. */
+export async function verifyJwt(
   token: string,
-  secret: string,
+  publicKey: KeyObject,
   nowSeconds: number,
-): { claims: Claims } | { reason: 'malformed' | 'signature' | 'expired' } {
-  const [head, payload, sig, ...rest] = token.split('.');
-  if (!head || !payload || !sig || rest.length > 0) return { reason: 'malformed' };
-  const expected = Buffer.from(signature(`${head}.${payload}`, secret));
-  const actual = Buffer.from(sig);
-  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return { reason: 'signature' };
-  let claims: Claims;
+): Promise<{ claims: Claims } | { reason: 'malformed' | 'signature' | 'expired' }> {
   try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
-  } catch {
+    const { payload } = await jwtVerify<Claims>(token, publicKey, {
+      algorithms: ['RS256'],
+      currentDate: new Date(nowSeconds * 1000),
+    });
+    return { claims: payload };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) return { reason: 'expired' };
+    if (error instanceof errors.JWSSignatureVerificationFailed) return { reason: 'signature' };
     return { reason: 'malformed' };
   }
-  if (typeof claims.exp === 'number' && claims.exp <= nowSeconds) return { reason: 'expired' };
-  return { claims };
-}
-
-function encode(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
-function signature(body: string, secret: string): string {
-  return createHmac('sha256', secret).update(body).digest('base64url');
 }

@@ -2,7 +2,8 @@
  * Simulator options: every MAS behaviour layered over scimmy can be switched off, so a test can
  * show the same request with and without the quirk. Defaults reproduce MAS as far as it is known.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { type KeyObject, randomInt } from 'node:crypto';
+import { defaultSigningKey } from './jwt.ts';
 import type { Profile } from './profile.ts';
 
 export interface SimulatorOptions {
@@ -12,8 +13,8 @@ export interface SimulatorOptions {
   apiKeys?: Readonly<Record<string, string>>;
   /** Tokens accepted as they are (a fixed MAS_TOKEN for tests and the demo). */
   staticTokens?: readonly string[];
-  /** HS256 signing secret; random per simulator when absent. */
-  jwtSecret?: string;
+  /** RSA private key its JWTs are signed with (RS256, as MAS signs); one generated per process when absent. */
+  signingKey?: KeyObject;
   /** JWT lifetime when no `mas-jwt-expiry-duration` header is sent (MAS's own default is unknown). */
   defaultTokenTtlSeconds?: number;
   /** The clock, in milliseconds since the epoch; inject one to test expiry without waiting. */
@@ -44,7 +45,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     requireAuth: true,
     apiKeys: {},
     staticTokens: [],
-    jwtSecret: randomBytes(32).toString('base64url'),
+    signingKey: defaultSigningKey(),
     defaultTokenTtlSeconds: 3600,
     now: Date.now,
     wipeOnUnfilteredMemberRemove: true,

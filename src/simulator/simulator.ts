@@ -22,7 +22,7 @@ export interface Simulator {
   readonly app: Express;
   readonly options: ResolvedOptions;
   /** A JWT the simulator accepts, as `/v1/authenticate` would mint for `subject`. */
-  issueToken(subject?: string, ttlSeconds?: number): string;
+  issueToken(subject?: string, ttlSeconds?: number): Promise<string>;
   /** Stores a profile as if POSTed; replaces one with the same id. */
   seedProfile(profile: Profile): Profile;
   /** Stores a user or group record as is (it must carry its `id`). */

@@ -16,7 +16,7 @@ async function authenticate(url: string, headers: Record<string, string>) {
   return { status: response.status, body: (await response.json()) as { token: string } };
 }
 
-test('mints an HS256 JWT for a valid API key, expiring as the duration header asks', async (t) => {
+test('mints an RS256 JWT for a valid API key, expiring as the duration header asks', async (t) => {
   const now = Date.UTC(2026, 0, 1);
   const sim = await startSimulator({ apiKeys, now: () => now });
   t.after(() => sim.close());
@@ -26,7 +26,7 @@ test('mints an HS256 JWT for a valid API key, expiring as the duration header as
   });
   assert.equal(answer.status, 200);
   const [header = ''] = answer.body.token.split('.');
-  assert.deepEqual(JSON.parse(Buffer.from(header, 'base64url').toString()), { alg: 'HS256', typ: 'JWT' });
+  assert.deepEqual(JSON.parse(Buffer.from(header, 'base64url').toString()), { alg: 'RS256', typ: 'JWT' });
   const claims = claimsOf(answer.body.token);
   assert.equal(claims.sub, 'a-inst1-abcdefghij');
   assert.equal(claims.exp - claims.iat, 600);
@@ -75,7 +75,7 @@ test('answers 401 with a SCIM error when the token is missing, forged or expired
   let now = Date.UTC(2026, 0, 1);
   const sim = await startSimulator({ now: () => now });
   t.after(() => sim.close());
-  const shortLived = sim.issueToken('a-inst1-abcdefghij', 60);
+  const shortLived = await sim.issueToken('a-inst1-abcdefghij', 60);
   const forged = `${shortLived.slice(0, -4)}AAAA`;
   now += 61_000;
   const attempts: Record<string, string>[] = [
