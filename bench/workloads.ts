@@ -1,5 +1,5 @@
 // What Entra sends, as the benchmark sends it: the request shapes come from the corpus
-// (../shared/corpus/entra, copied in test/fixtures/entra), named after the case they reproduce.
+// (test/fixtures/entra), named after the case they reproduce.
 
 export const BENCH_SCIM_TOKEN = 'bench-entra-secret-token';
 export const BENCH_MAS_TOKEN = 'bench-mas-token';

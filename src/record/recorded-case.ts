@@ -1,4 +1,4 @@
-// One recorded exchange, in the corpus format of ../shared/corpus/entra: `request` as Entra sent it,
+// One recorded exchange, in the corpus format of test/fixtures/entra: `request` as Entra sent it,
 // `expect` as the corpus says it (`upstream` for what was forwarded, `local_status` for a local
 // answer, `blocked` for a refusal) plus the status Entra got, and `mas` for MAS's status and the ids
 // it answered with, which a replay needs to follow the resources it creates. The recorder writes it,

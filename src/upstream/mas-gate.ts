@@ -1,7 +1,7 @@
 // Caps the requests in flight to MAS. Entra has no client-side throttling for custom apps and treats
-// a 429 as a failure to retry hours later (research/entra.md §2.7), so excess requests wait their
-// turn in a bounded first-in-first-out queue. Only a full queue, or a wait past its bound, answers 503
-// with Retry-After: Entra escrows that request and retries it, and MAS is never flooded.
+// a 429 as a failure to retry hours later (docs/errors.md, "How Entra reacts"), so excess requests
+// wait their turn in a bounded first-in-first-out queue. Only a full queue, or a wait past its bound,
+// answers 503 with Retry-After: Entra escrows that request and retries it, and MAS is never flooded.
 import { ScimError } from '../scim/error.ts';
 
 export interface MasGateOptions {

@@ -15,7 +15,7 @@ const problemsOf = (env: NodeJS.ProcessEnv, files: Record<string, string> = {}):
   }
 };
 
-test('defaults are those of DESIGN.md and the result is frozen', () => {
+test('defaults are those of docs/configuration.md and the result is frozen', () => {
   const config = loadConfig({});
   assert.equal(config.port, 8080);
   assert.equal(config.metricsPort, 9464);

@@ -42,13 +42,13 @@ test('every alert is prefixed, has a severity, a summary, a description and a ru
     assert.ok(alert.annotations.summary && alert.annotations.description, alert.alert);
     assert.equal(
       alert.annotations.runbook_url,
-      `https://github.com/scim-proxy/scim-proxy#runbook-${alert.alert.toLowerCase()}`,
+      `https://github.com/scim-proxy/scim-proxy/blob/main/docs/runbooks.md#runbook-${alert.alert.toLowerCase()}`,
     );
   }
 });
 
-test('the runbook in the README has a section for every alert, under the heading its anchor names', () => {
-  const runbook = readFileSync('README.md', 'utf8');
+test('the runbooks have a section for every alert, under the heading its anchor names', () => {
+  const runbook = readFileSync('docs/runbooks.md', 'utf8');
   for (const alert of alerts()) assert.match(runbook, new RegExp(`^#+ Runbook: ${alert.alert}$`, 'm'), alert.alert);
 });
 

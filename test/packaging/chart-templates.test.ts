@@ -229,8 +229,10 @@ describe('chart templates', () => {
 
   it('print the Entra Tenant URL, Route host plus /scim/v2/<profileId>, in NOTES.txt', () => {
     const notes = readTemplates().get('templates/NOTES.txt') ?? '';
-    assert.match(notes, /https:\/\/\{\{ \.Values\.route\.host \}\}\/scim\/v2\/\{\{ \$profile \}\}/);
-    assert.match(notes, /oc get route .*jsonpath='\{\.spec\.host\}'.*\/scim\/v2\//);
+    assert.match(notes, /https:\/\/\{\{ \$host \}\}\/scim\/v2\/\{\{ \$profile \}\}/);
+    // Without route.host, the host OpenShift will generate, from the cluster's apps domain: a URL, not a command.
+    assert.match(notes, /lookup "config\.openshift\.io\/v1" "Ingress" "" "cluster"/);
+    assert.doesNotMatch(notes, /echo "https:/);
   });
 });
 
