@@ -1,18 +1,19 @@
 // Builds the Express app from the parts it is handed. No environment, no ports, no globals: main.ts
 // wires the process, tests build apps of their own.
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Logger } from 'winston';
 import type { ExchangeObserver } from './exchange.ts';
 import { apiHeaders } from './http/api-headers.ts';
 import { body } from './http/body.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { health, type Readiness } from './http/health.ts';
-import { inboundAuth } from './http/inbound-auth.ts';
+import { type AuthRefusal, inboundAuth } from './http/inbound-auth.ts';
 import { masSlot } from './http/mas-slot.ts';
 import { normalize } from './http/normalize.ts';
 import { observe } from './http/observe.ts';
 import { requestId } from './http/request-id.ts';
 import { scimTarget } from './http/scim-target.ts';
+import type { AccessTokens } from './oauth/access-tokens.ts';
 import type { EngineOptions } from './rules/action.ts';
 import type { Rule } from './rules/rule.ts';
 import { ScimError } from './scim/error.ts';
@@ -35,7 +36,9 @@ export interface AppParts {
   readiness: Readiness;
   logger: Logger;
   observers?: readonly ExchangeObserver[];
-  onAuthFailure?: () => void;
+  onAuthFailure?: (reason: AuthRefusal) => void;
+  /** The token endpoint and the access tokens it issues; absent when OAuth is off. */
+  oauth?: { endpoint: Router; accessTokens: AccessTokens; audience: string; issuer: string };
   /** Caps the requests in flight to MAS; none when absent. */
   masGate?: MasGate;
   onUpstreamRetry?: (reason: RetryReason) => void;
@@ -48,10 +51,19 @@ export function createApp(parts: AppParts): Express {
   app.set('query parser', false);
   app.use(apiHeaders());
   app.use(health(parts.readiness));
+  // Before the exchange path: a token request is never audited, recorded or forwarded.
+  if (parts.oauth) app.use(parts.oauth.endpoint);
   app.use(requestId());
   app.use(observe(parts.observers ?? [], parts.logger));
   app.use(scimTarget());
-  app.use(inboundAuth({ tokens: parts.scimTokens, ...(parts.onAuthFailure && { onFailure: parts.onAuthFailure }) }));
+  const { oauth } = parts;
+  app.use(
+    inboundAuth({
+      tokens: parts.scimTokens,
+      ...(oauth && { accessTokens: oauth.accessTokens, expected: { audience: oauth.audience, issuer: oauth.issuer } }),
+      ...(parts.onAuthFailure && { onFailure: parts.onAuthFailure }),
+    }),
+  );
   app.use(body({ limitBytes: parts.bodyLimitBytes }));
   app.use(normalize({ rules: parts.rules, options: parts.engineOptions }));
   if (parts.masGate) app.use(masSlot(parts.masGate));
@@ -60,7 +72,7 @@ export function createApp(parts: AppParts): Express {
       masUrl: parts.masUrl,
       timeoutMs: parts.upstreamTimeoutMs,
       credentials: parts.credentials,
-      dropCallerAuthorization: parts.scimTokens.length > 0,
+      dropCallerAuthorization: parts.scimTokens.length > 0 || oauth !== undefined,
       engineOptions: parts.engineOptions,
       responseLimitBytes: RESPONSE_LIMIT_BYTES,
       ...(parts.onUpstreamRetry && { onRetry: parts.onUpstreamRetry }),

@@ -1,7 +1,10 @@
 // The environment, validated once and frozen. Every problem is listed at start, each with its fix,
 // so an administrator fixes a Deployment in one pass instead of one restart per mistake.
+
+import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parsePrivateKeys } from './oauth/signing-keys.ts';
 import { ProblemList } from './problem-list.ts';
 
 export interface Config {
@@ -40,6 +43,27 @@ export interface Config {
   auditHashSalt: string | undefined;
   /** Also write the audit trail to this file, rotated by size. */
   auditFile: { path: string; maxBytes: number; maxFiles: number } | undefined;
+  /** Entra's OAuth client-credentials option: the token endpoint and access tokens on the listener. */
+  oauth: OAuthConfig;
+  /** Proxies in front that append to X-Forwarded-For (the OpenShift router: 1); 0 trusts none. */
+  trustedProxyHops: number;
+}
+
+export interface OAuthConfig {
+  /** undefined turns the token endpoint off and access tokens are not accepted. */
+  clientId: string | undefined;
+  /** Several during a rotation: the new one Entra is about to get, and the old. */
+  clientSecrets: readonly string[];
+  /** The PEM private keys of OAUTH_SIGNING_KEY_FILE: the first signs, all verify. */
+  signingKeys: readonly KeyObject[];
+  signingKeyFile: string | undefined;
+  issuer: string;
+  audience: string;
+  tokenLifetimeSeconds: number;
+  /** Failed client authentications before a source address, or the client id, is locked out. */
+  maxFailuresPerSource: number;
+  maxFailuresPerClient: number;
+  lockoutSeconds: number;
 }
 
 export class ConfigError extends ProblemList {
@@ -96,7 +120,24 @@ const envSchema = z.object({
   AUDIT_FILE: optional,
   AUDIT_FILE_MAX_BYTES: z.coerce.number().int().min(1024).max(10_737_418_240).default(104_857_600),
   AUDIT_FILE_MAX_FILES: z.coerce.number().int().min(1).max(1000).default(5),
+  OAUTH_CLIENT_ID: optional.pipe(
+    z
+      .string()
+      .regex(/^[\x21-\x39\x3b-\x7e]{1,200}$/, { message: 'must be printable ASCII without spaces or colons' })
+      .optional(),
+  ),
+  OAUTH_SIGNING_KEY_FILE: optional,
+  OAUTH_ISSUER: optional.pipe(z.string().default('scim-proxy')),
+  OAUTH_AUDIENCE: optional.pipe(z.string().default('scim-proxy')),
+  OAUTH_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
+  OAUTH_MAX_FAILURES_PER_SOURCE: z.coerce.number().int().min(1).max(100_000).default(10),
+  OAUTH_MAX_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(100),
+  OAUTH_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
+
+/** Client secrets shorter than this are refused: the secret is all that stands between a caller and MAS. */
+export const MIN_CLIENT_SECRET_LENGTH = 32;
 
 const SECRETS = ['SCIM_TOKEN', 'MAS_TOKEN', 'MAS_API_KEY'] as const;
 type ReadFile = (file: string) => string;
@@ -141,9 +182,15 @@ export function loadConfig(
   }
   if (masToken && masApiKey)
     problems.push('MAS_TOKEN and MAS_API_KEY are both set; use the API key (it renews) or the static token, not both');
-  if ((masToken || masApiKey) && scimTokens.length === 0) {
+  const oauth = oauthSettings(env, readFile, problems);
+  if ((masToken || masApiKey) && scimTokens.length === 0 && !oauth.clientId) {
     problems.push(
-      'MAS credentials are set but SCIM_TOKEN is not: any caller could act on MAS with them. Set SCIM_TOKEN (or SCIM_TOKEN_FILE) to the Secret Token you give Entra',
+      'MAS credentials are set but neither SCIM_TOKEN nor OAUTH_CLIENT_ID is: any caller could act on MAS with them. Set SCIM_TOKEN (or SCIM_TOKEN_FILE) to the Secret Token you give Entra, or OAUTH_CLIENT_ID with OAUTH_CLIENT_SECRET and OAUTH_SIGNING_KEY_FILE',
+    );
+  }
+  if (oauth.clientId && oauth.signingKeys.length === 0 && !oauth.signingKeyFile && env.MAS_URL?.trim()) {
+    problems.push(
+      'OAUTH_CLIENT_ID is set but OAUTH_SIGNING_KEY_FILE is not: mount a PEM private key (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256) from the Secret and point OAUTH_SIGNING_KEY_FILE at it',
     );
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
@@ -188,5 +235,66 @@ export function loadConfig(
     auditFile: e.AUDIT_FILE
       ? Object.freeze({ path: e.AUDIT_FILE, maxBytes: e.AUDIT_FILE_MAX_BYTES, maxFiles: e.AUDIT_FILE_MAX_FILES })
       : undefined,
+    oauth: Object.freeze({
+      ...oauth,
+      issuer: e.OAUTH_ISSUER,
+      audience: e.OAUTH_AUDIENCE,
+      tokenLifetimeSeconds: e.OAUTH_TOKEN_LIFETIME_SECONDS,
+      maxFailuresPerSource: e.OAUTH_MAX_FAILURES_PER_SOURCE,
+      maxFailuresPerClient: e.OAUTH_MAX_FAILURES_PER_CLIENT,
+      lockoutSeconds: e.OAUTH_LOCKOUT_SECONDS,
+    }),
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
   });
+}
+
+/** The client and its keys, each read from the Secret once (a watched file can replace the reads: issue 18). */
+function oauthSettings(
+  env: NodeJS.ProcessEnv,
+  readFile: ReadFile,
+  problems: string[],
+): Pick<OAuthConfig, 'clientId' | 'clientSecrets' | 'signingKeys' | 'signingKeyFile'> {
+  const clientId = env.OAUTH_CLIENT_ID?.trim() || undefined;
+  const clientSecrets = (secret(env, 'OAUTH_CLIENT_SECRET', readFile, problems) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const signingKeyFile = env.OAUTH_SIGNING_KEY_FILE?.trim() || undefined;
+  if (clientId && clientSecrets.length === 0) {
+    problems.push(
+      'OAUTH_CLIENT_ID is set but OAUTH_CLIENT_SECRET (or OAUTH_CLIENT_SECRET_FILE) is not; set both or neither',
+    );
+  }
+  if (!clientId && clientSecrets.length > 0) {
+    problems.push('OAUTH_CLIENT_SECRET is set but OAUTH_CLIENT_ID is not; set both or neither');
+  }
+  if (!clientId && signingKeyFile)
+    problems.push('OAUTH_SIGNING_KEY_FILE is set but OAUTH_CLIENT_ID is not; set both or neither');
+  if (clientSecrets.some((s) => s.length < MIN_CLIENT_SECRET_LENGTH)) {
+    problems.push(
+      `OAUTH_CLIENT_SECRET: each secret needs at least ${MIN_CLIENT_SECRET_LENGTH} characters; generate one with: openssl rand -hex 32`,
+    );
+  }
+  let signingKeys: KeyObject[] = [];
+  if (signingKeyFile) {
+    let pem: string | undefined;
+    try {
+      pem = readFile(signingKeyFile);
+    } catch (error) {
+      problems.push(
+        `OAUTH_SIGNING_KEY_FILE: cannot read ${signingKeyFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}); mount the Secret there`,
+      );
+    }
+    if (pem !== undefined) {
+      const parsed = parsePrivateKeys(pem, 'OAUTH_SIGNING_KEY_FILE');
+      problems.push(...parsed.problems);
+      signingKeys = parsed.keys;
+    }
+  }
+  return {
+    clientId,
+    clientSecrets: Object.freeze(clientSecrets),
+    signingKeys: Object.freeze(signingKeys),
+    signingKeyFile,
+  };
 }

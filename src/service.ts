@@ -6,12 +6,17 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'winston';
 import { createApp } from './app.ts';
-import type { Config } from './config.ts';
+import type { Config, OAuthConfig } from './config.ts';
 import type { ExchangeObserver } from './exchange.ts';
 import { loadGroupMap } from './groups/group-map-file.ts';
 import { createGroupNames } from './groups/group-names.ts';
 import { clientError } from './http/client-error.ts';
 import type { Readiness } from './http/health.ts';
+import { accessTokens } from './oauth/access-tokens.ts';
+import { oauthClient } from './oauth/client.ts';
+import { lockout } from './oauth/lockout.ts';
+import { signingKeys } from './oauth/signing-keys.ts';
+import { tokenEndpoint } from './oauth/token-endpoint.ts';
 import type { Metrics } from './observe/metrics.ts';
 import { tokenExpiry } from './observe/token-expiry.ts';
 import type { EngineOptions } from './rules/action.ts';
@@ -37,6 +42,8 @@ export interface ServiceParts {
   /** Overrides the credentials derived from the configuration (the demo's simulator token). */
   credentials?: Credentials;
   host?: string;
+  /** The clock access tokens are issued and checked by; inject one to test expiry without waiting. */
+  now?: () => number;
 }
 
 /** What the rules engine is told of the configuration: the guard switch and the group name map. */
@@ -59,6 +66,38 @@ export function credentialsFor(config: Config, masUrl: URL, metrics?: Metrics): 
     });
   }
   return config.masToken ? staticToken(config.masToken) : passThrough;
+}
+
+/** The token endpoint and its access tokens, reporting to the metrics. */
+export async function oauthFor(oauth: OAuthConfig, trustedProxyHops: number, parts: ServiceParts) {
+  const { metrics, logger } = parts;
+  const now = parts.now ?? Date.now;
+  const tokens = accessTokens({
+    keys: await signingKeys(oauth.signingKeys),
+    issuer: oauth.issuer,
+    audience: oauth.audience,
+    lifetimeSeconds: oauth.tokenLifetimeSeconds,
+    now,
+  });
+  const lockoutFor = (scope: 'source' | 'client', maxFailures: number) =>
+    lockout({
+      maxFailures,
+      windowMs: oauth.lockoutSeconds * 1000,
+      now,
+      ...(metrics && { onLock: () => metrics.oauthLockout(scope) }),
+    });
+  const endpoint = tokenEndpoint({
+    client: oauthClient(oauth.clientId as string, oauth.clientSecrets),
+    tokens,
+    lockouts: {
+      source: lockoutFor('source', oauth.maxFailuresPerSource),
+      client: lockoutFor('client', oauth.maxFailuresPerClient),
+    },
+    trustedProxyHops,
+    logger,
+    ...(metrics && { onResult: metrics.oauthTokenRequest }),
+  });
+  return { endpoint, accessTokens: tokens, audience: oauth.audience, issuer: oauth.issuer };
 }
 
 /** The cap on requests in flight to MAS, reporting to the metrics. */
@@ -97,6 +136,7 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
     logger: parts.logger,
     observers,
     masGate: masGateFor(config, metrics),
+    ...(config.oauth.clientId && { oauth: await oauthFor(config.oauth, config.trustedProxyHops, parts) }),
     ...(metrics && { onAuthFailure: metrics.authFailure, onUpstreamRetry: metrics.upstreamRetry }),
   });
   const options = { requestTimeout: config.upstreamTimeoutMs + 30_000 };

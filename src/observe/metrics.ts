@@ -2,6 +2,8 @@
 // come from labels.ts: bounded lists, never request data.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ExchangeObserver } from '../exchange.ts';
+import { AUTH_REFUSALS, type AuthRefusal } from '../http/inbound-auth.ts';
+import { TOKEN_RESULTS, type TokenResult } from '../oauth/token-endpoint.ts';
 import {
   codeLabel,
   methodLabel,
@@ -23,7 +25,12 @@ export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 export interface Metrics {
   /** The per-exchange observer for createApp. */
   observer: ExchangeObserver;
-  authFailure(): void;
+  /** A SCIM request refused for its credentials, by why. */
+  authFailure(reason: AuthRefusal): void;
+  /** A request to the token endpoint, by how it ended. */
+  oauthTokenRequest(result: TokenResult): void;
+  /** A source address or the client id locked out of the token endpoint after failed authentications. */
+  oauthLockout(scope: 'source' | 'client'): void;
   tokenRefresh(result: 'success' | 'failure'): void;
   /** When the MAS token in use expires; undefined when unknown (the series then reads 0). */
   tokenExpiry(expiresAt: Date | undefined): void;
@@ -92,7 +99,20 @@ export function createMetrics(registry: Registry, { version }: { version: string
   });
   const authFailures = new Counter({
     name: 'scim_proxy_inbound_auth_failures_total',
-    help: 'Requests refused because the caller presented no valid Secret Token.',
+    help: 'SCIM requests refused because the caller presented no valid Secret Token or access token, by why.',
+    labelNames: ['reason'],
+    registers,
+  });
+  const tokenRequests = new Counter({
+    name: 'scim_proxy_oauth_token_requests_total',
+    help: 'Requests to the OAuth token endpoint, by result: issued or the OAuth error answered.',
+    labelNames: ['result'],
+    registers,
+  });
+  const lockouts = new Counter({
+    name: 'scim_proxy_oauth_lockouts_total',
+    help: 'Source addresses or the client id locked out of the token endpoint after repeated failed client authentications.',
+    labelNames: ['scope'],
     registers,
   });
   const refreshes = new Counter({
@@ -152,6 +172,9 @@ export function createMetrics(registry: Registry, { version }: { version: string
   for (const reason of ['credentials', 'throttled', 'reset']) retries.inc({ reason }, 0);
   for (const result of ['written', 'skipped', 'failed']) recordings.inc({ result }, 0);
   for (const kind of UPSTREAM_ERROR_LABELS) upstreamErrors.inc({ kind }, 0);
+  for (const reason of AUTH_REFUSALS) authFailures.inc({ reason }, 0);
+  for (const result of TOKEN_RESULTS) tokenRequests.inc({ result }, 0);
+  for (const scope of ['source', 'client']) lockouts.inc({ scope }, 0);
   for (const result of ['success', 'failure']) {
     refreshes.inc({ result }, 0);
     reloads.inc({ result }, 0);
@@ -173,7 +196,9 @@ export function createMetrics(registry: Registry, { version }: { version: string
       for (const rule of exchange.applied) applications.inc({ rule: ruleLabel(rule) });
       if (exchange.decision?.kind === 'refuse') blocked.inc({ rule: ruleLabel(exchange.decision.rule) });
     },
-    authFailure: () => authFailures.inc(),
+    authFailure: (reason) => authFailures.inc({ reason }),
+    oauthTokenRequest: (result) => tokenRequests.inc({ result }),
+    oauthLockout: (scope) => lockouts.inc({ scope }),
     tokenRefresh: (result) => refreshes.inc({ result }),
     tokenExpiry: (expiresAt) => expiry.set(expiresAt ? expiresAt.getTime() / 1000 : 0),
     rulesReload: (result) => reloads.inc({ result }),

@@ -105,7 +105,9 @@ test('counters an alert watches exist at zero before anything happens', async ()
   metrics.knowRules(['guard-unfiltered-member-removal']);
   const exposition = await registry.metrics();
   for (const series of [
-    'scim_proxy_inbound_auth_failures_total 0',
+    'scim_proxy_inbound_auth_failures_total{reason="expired"} 0',
+    'scim_proxy_oauth_token_requests_total{result="invalid_client"} 0',
+    'scim_proxy_oauth_lockouts_total{scope="source"} 0',
     'scim_proxy_upstream_errors_total{kind="timeout"} 0',
     'scim_proxy_mas_token_refreshes_total{result="failure"} 0',
     'scim_proxy_rules_reloads_total{result="failure"} 0',
@@ -122,13 +124,18 @@ test('counters an alert watches exist at zero before anything happens', async ()
 test('the small counters and the token expiry gauge record what they are told', async () => {
   const registry = new Registry();
   const metrics = createMetrics(registry, { version: 'x' });
-  metrics.authFailure();
-  metrics.authFailure();
+  metrics.authFailure('expired');
+  metrics.authFailure('expired');
+  metrics.oauthTokenRequest('issued');
+  metrics.oauthLockout('client');
   metrics.tokenRefresh('success');
   metrics.rulesReload('failure');
   metrics.tokenExpiry(new Date(1_900_000_000_000));
   const exposition = await registry.metrics();
-  assert.match(exposition, /scim_proxy_inbound_auth_failures_total 2/);
+  assert.match(exposition, /scim_proxy_inbound_auth_failures_total\{reason="expired"\} 2/);
+  assert.match(exposition, /scim_proxy_inbound_auth_failures_total\{reason="missing"\} 0/);
+  assert.match(exposition, /scim_proxy_oauth_token_requests_total\{result="issued"\} 1/);
+  assert.match(exposition, /scim_proxy_oauth_lockouts_total\{scope="client"\} 1/);
   assert.match(exposition, /scim_proxy_mas_token_refreshes_total\{result="success"\} 1/);
   assert.match(exposition, /scim_proxy_rules_reloads_total\{result="failure"\} 1/);
   assert.match(exposition, /scim_proxy_mas_token_expiry_timestamp_seconds 1900000000/);
@@ -145,10 +152,10 @@ test('histograms resolve from 1 ms to 60 s', async () => {
 test('two proxies in one process keep separate registries', async () => {
   const one = new Registry();
   const two = new Registry();
-  createMetrics(one, { version: 'a' }).authFailure();
+  createMetrics(one, { version: 'a' }).authFailure('missing');
   createMetrics(two, { version: 'b' });
-  assert.match(await one.metrics(), /scim_proxy_inbound_auth_failures_total 1/);
-  assert.match(await two.metrics(), /scim_proxy_inbound_auth_failures_total 0/);
+  assert.match(await one.metrics(), /scim_proxy_inbound_auth_failures_total\{reason="missing"\} 1/);
+  assert.match(await two.metrics(), /scim_proxy_inbound_auth_failures_total\{reason="missing"\} 0/);
 });
 
 test("a JWT's exp claim gives the token's expiry, anything else gives none", () => {

@@ -13,7 +13,7 @@ const freePort = () =>
     });
   });
 
-test('without MAS_URL the proxy starts the simulator and prints a Tenant URL and Secret Token that work', async (t) => {
+test('without MAS_URL the proxy starts the simulator and prints a Tenant URL, Secret Token and OAuth client that work', async (t) => {
   const [port, metricsPort] = [await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), METRICS_PORT: String(metricsPort) };
   delete env.MAS_URL;
@@ -37,6 +37,23 @@ test('without MAS_URL the proxy starts the simulator and prints a Tenant URL and
   );
   assert.equal(probe.status, 200);
   assert.equal((await fetch(`http://127.0.0.1:${port}/scim/v2/demo/Users`)).status, 401);
+  // Entra's OAuth option works out of the box too: the printed client buys a token that opens /scim/v2.
+  assert.match(stderr, new RegExp(`Token endpoint: +http://<this host>:${port}/oauth2/token`));
+  const clientId = /Client ID: +(\S+)/.exec(stderr)?.[1] ?? '';
+  const clientSecret = /Client secret: +(\S+)/.exec(stderr)?.[1] ?? '';
+  const grant = await fetch(`http://127.0.0.1:${port}/oauth2/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  const { access_token } = (await grant.json()) as { access_token: string };
+  const withAccessToken = await fetch(`http://127.0.0.1:${port}/scim/v2/demo/Users`, {
+    headers: { authorization: `Bearer ${access_token}` },
+  });
+  assert.equal(withAccessToken.status, 200);
   child.kill('SIGTERM');
   const [code] = await once(child, 'exit');
   assert.equal(code, 0, 'SIGTERM drains and exits cleanly');

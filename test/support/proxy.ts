@@ -18,7 +18,7 @@ export async function startProxy(
   masUrl: string,
   env: Record<string, string> = {},
   observers: readonly ExchangeObserver[] = [],
-  parts: Partial<Pick<ServiceParts, 'metrics' | 'logger'>> = {},
+  parts: Partial<Pick<ServiceParts, 'metrics' | 'logger' | 'now'>> = {},
 ): Promise<TestProxy> {
   const config = loadConfig({ PORT: '0', MAS_URL: masUrl, SCIM_TOKEN: ENTRA_TOKEN, MAS_TOKEN, ...env });
   const service = await startService(config, new URL(masUrl), {
@@ -26,6 +26,7 @@ export async function startProxy(
     host: '127.0.0.1',
     observers,
     ...(parts.metrics && { metrics: parts.metrics }),
+    ...(parts.now && { now: parts.now }),
   });
   return { url: `http://127.0.0.1:${service.port}`, service, close: () => service.drain() };
 }

@@ -1,0 +1,128 @@
+// Two scim-proxy processes given the same Secret (client secret and signing key files) and nothing
+// else: each accepts the other's access tokens. What they write (log lines, audit records,
+// recordings) and what they expose (/metrics) holds no client secret and no access token.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { MAS_TOKEN } from '../support/proxy.ts';
+import { startUpstream } from '../support/upstream.ts';
+import { basic, CLIENT_ID, CLIENT_SECRET, newKey, requestToken, scimGet, secretDir } from './oauth-proxy.ts';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+interface Replica {
+  url: string;
+  metricsUrl: string;
+  dir: string;
+  output: () => string;
+  child: ChildProcess;
+}
+
+async function startReplica(env: Record<string, string>, dir: string): Promise<Replica> {
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  mkdirSync(join(dir, 'recordings'), { recursive: true });
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: 'debug',
+      RECORD_DIR: join(dir, 'recordings'),
+      AUDIT_FILE: join(dir, 'audit.log'),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`replica did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, dir, output: () => output, child };
+}
+
+async function stop(replica: Replica): Promise<void> {
+  if (replica.child.exitCode !== null) return;
+  replica.child.kill('SIGTERM');
+  await once(replica.child, 'exit');
+}
+
+test('two replicas sharing only the Secret accept each other’s tokens, and no secret or token is written anywhere', async (t) => {
+  const mas = await startUpstream();
+  t.after(() => mas.close());
+  const secret = secretDir([newKey()]);
+  writeFileSync(join(secret.dir, 'oauth-client-secret'), `${CLIENT_SECRET}\n`);
+  const env = {
+    MAS_URL: mas.url,
+    MAS_TOKEN,
+    OAUTH_CLIENT_ID: CLIENT_ID,
+    OAUTH_CLIENT_SECRET_FILE: join(secret.dir, 'oauth-client-secret'),
+    OAUTH_SIGNING_KEY_FILE: secret.keyFile,
+  };
+  const [a, b] = [await startReplica(env, join(secret.dir, 'a')), await startReplica(env, join(secret.dir, 'b'))];
+  t.after(async () => {
+    await stop(a);
+    await stop(b);
+  });
+
+  const fromA = (await (await requestToken(a.url, { grant_type: 'client_credentials' }, basic())).json()) as {
+    access_token: string;
+  };
+  const fromB = (await (
+    await requestToken(b.url, { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET })
+  ).json()) as { access_token: string };
+  assert.equal((await scimGet(b.url, fromA.access_token)).status, 200);
+  assert.equal((await scimGet(a.url, fromB.access_token)).status, 200);
+  assert.equal(mas.seen.length, 2);
+  assert.ok(mas.seen.every((r) => r.headers.authorization === `Bearer ${MAS_TOKEN}`));
+  // Failures too: a wrong secret, a token in the query, a tampered token.
+  await requestToken(a.url, { grant_type: 'client_credentials' }, basic(CLIENT_ID, `${CLIENT_SECRET}x`));
+  await fetch(`${a.url}/oauth2/token?client_secret=${CLIENT_SECRET}`, { method: 'POST' });
+  await scimGet(a.url, `${fromA.access_token}x`);
+
+  const metrics = `${await (await fetch(a.metricsUrl)).text()}${await (await fetch(b.metricsUrl)).text()}`;
+  assert.match(metrics, /scim_proxy_oauth_token_requests_total\{result="issued"\} 1/);
+  assert.match(metrics, /scim_proxy_inbound_auth_failures_total\{reason="signature"\} 1/);
+  await stop(a);
+  await stop(b);
+  const written = [a, b].flatMap((r) => [
+    r.output(),
+    readFileSync(join(r.dir, 'audit.log'), 'utf8'),
+    ...readdirSync(join(r.dir, 'recordings')).map((name) => readFileSync(join(r.dir, 'recordings', name), 'utf8')),
+  ]);
+  assert.ok(written.join('').includes('access token issued'), 'the issue is logged');
+  assert.ok(readdirSync(join(a.dir, 'recordings')).length > 0, 'the SCIM exchanges were recorded');
+  const secrets: [string, string][] = [
+    ['client secret', CLIENT_SECRET],
+    ['access token from A', fromA.access_token],
+    ['access token from B', fromB.access_token],
+    ['signature of a token', fromA.access_token.split('.')[2] as string],
+  ];
+  for (const [what, secretValue] of secrets) {
+    assert.ok(!metrics.includes(secretValue), `${what} in /metrics`);
+    for (const text of written) assert.ok(!text.includes(secretValue), `${what} written: ${text.slice(0, 300)}`);
+  }
+});
