@@ -11,6 +11,7 @@ import { createLogger } from '../../src/observe/logger.ts';
 import { createMetrics } from '../../src/observe/metrics.ts';
 import { startMetricsServer } from '../../src/observe/metrics-server.ts';
 import { startService } from '../../src/service.ts';
+import { basic, CLIENT_ID, CLIENT_SECRET, newKey, requestToken, scimGet, secretDir } from '../oauth/oauth-proxy.ts';
 import { requireBinary, startPrometheus, waitForData } from './prometheus.ts';
 import { ENTRA_TOKEN, sendTraffic, startStandIn } from './traffic.ts';
 
@@ -62,7 +63,15 @@ test('every dashboard query and alert expression is valid and shows the traffic 
   const registry = new Registry();
   const metrics = createMetrics(registry, { version: '0.0.0-test' });
   const masToken = jwt(Math.floor(Date.now() / 1000) + 3 * 86400);
-  const config = loadConfig({ PORT: '0', MAS_URL: upstream.url, SCIM_TOKEN: ENTRA_TOKEN, MAS_TOKEN: masToken });
+  const config = loadConfig({
+    PORT: '0',
+    MAS_URL: upstream.url,
+    SCIM_TOKEN: ENTRA_TOKEN,
+    MAS_TOKEN: masToken,
+    OAUTH_CLIENT_ID: CLIENT_ID,
+    OAUTH_CLIENT_SECRET: CLIENT_SECRET,
+    OAUTH_SIGNING_KEY_FILE: secretDir([newKey()]).keyFile,
+  });
   const service = await startService(config, new URL(upstream.url), {
     logger: createLogger({ level: 'error', silent: true }),
     host: '127.0.0.1',
@@ -90,6 +99,13 @@ test('every dashboard query and alert expression is valid and shows the traffic 
   metrics.masQueueRejected('full');
   await new Promise((resolve) => setTimeout(resolve, 2500));
   await sendTraffic(base);
+  // Entra's OAuth option: a token bought and used, and a guesser at the token endpoint until locked out.
+  const { access_token } = (await (await requestToken(base, { grant_type: 'client_credentials' }, basic())).json()) as {
+    access_token: string;
+  };
+  assert.equal((await scimGet(base, access_token)).status, 200);
+  for (let i = 0; i < 12; i++)
+    await requestToken(base, { grant_type: 'client_credentials' }, basic(CLIENT_ID, `guess-${i}`));
   await new Promise((resolve) => setTimeout(resolve, 3000));
   for (const status of [200, 201, 204, 400, 401, 404, 500, 502])
     assert.ok(first.has(status), `the traffic includes a ${status}`);
