@@ -16,6 +16,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** The child's stdout; the proxy writes its audit trail there, so it goes to /dev/null by default. */
   stdout?: 'ignore' | 'inherit';
+  /** Runs node through this (a memory cgroup's shell, bench/memory-limit.ts). */
+  wrap?: (argv: readonly string[]) => string[];
 }
 
 /** Forks `file`, waits for its first message (`{ ready: ... }`) and returns a handle on it. */
@@ -24,8 +26,13 @@ export function startChild<Ready>(
   args: readonly string[] = [],
   options: StartOptions = {},
 ): Promise<Child<Ready>> {
+  const [execPath, ...execArgv] = (options.wrap ?? ((argv) => [...argv]))([
+    process.execPath,
+    ...(options.execArgv ?? []),
+  ]);
   const child = fork(file, [...args], {
-    execArgv: [...(options.execArgv ?? [])],
+    execPath,
+    execArgv,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', options.stdout ?? 'ignore', 'inherit', 'ipc'],
   });

@@ -2,6 +2,7 @@
 // in this process to removals of 10, 1,000 and 10,000 members, several times each, median kept.
 import { applyRules } from '../src/rules/apply.ts';
 import { loadRules, ruleDirs } from '../src/rules/load.ts';
+import { median } from './percentile.ts';
 import { legacyRemoval } from './workloads.ts';
 
 export interface CostRow {
@@ -13,14 +14,6 @@ export interface CostRow {
   /** Operations in the rewritten body: one filtered remove per member. */
   operations: number;
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 export async function measureCost(sizes: readonly number[], iterations: number): Promise<CostRow[]> {
   const rules = await loadRules(ruleDirs());

@@ -27,14 +27,19 @@ export interface ProxyOptions {
   /** Extra flags for node (`--cpu-prof`). */
   execArgv?: readonly string[];
   env?: Record<string, string>;
+  /** Runs node through this (a memory cgroup's shell, bench/memory-limit.ts). */
+  wrap?: (argv: readonly string[]) => string[];
+  /** A copy of the project to build and run instead of this one (bench/ab.ts). */
+  root?: string;
 }
 
-/** Compiles src/ to BUILD_DIR; the entry point to run. */
-export async function build(): Promise<string> {
+/** Compiles `root`'s src/ to its BUILD_DIR; the entry point to run. */
+export async function build(root = ROOT): Promise<string> {
   const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
-  const main = path.join(BUILD_DIR, 'main.js');
+  const outDir = root === ROOT ? BUILD_DIR : path.join(root, 'dist');
+  const main = path.join(outDir, 'main.js');
   try {
-    await promisify(execFile)(tsc, ['-p', 'tsconfig.build.json', '--outDir', BUILD_DIR], { cwd: ROOT });
+    await promisify(execFile)(tsc, ['-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: root });
   } catch (error) {
     // tsc still writes its output when some file has a type error; only a missing entry point stops us.
     if (!existsSync(main)) throw error;
@@ -43,10 +48,16 @@ export async function build(): Promise<string> {
 }
 
 export async function startProxy(masUrl: string, options: ProxyOptions = {}): Promise<ProxyProcess> {
-  const entry = options.source ? path.join(ROOT, 'src', 'main.ts') : await build();
+  const root = options.root ?? ROOT;
+  const entry = options.source ? path.join(root, 'src', 'main.ts') : await build(root);
   const [port, metricsPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [...(options.execArgv ?? []), entry], {
-    cwd: ROOT,
+  const [command, ...args] = (options.wrap ?? ((argv) => [...argv]))([
+    process.execPath,
+    ...(options.execArgv ?? []),
+    entry,
+  ]);
+  const child = spawn(command as string, args, {
+    cwd: root,
     env: {
       ...process.env,
       PORT: String(port),

@@ -1,6 +1,10 @@
-// `npm run bench`: a fast upstream, a bare http-proxy-3 pass-through and scim-proxy side by side,
-// each in its own process, loaded by autocannon from another. Prints the tables and writes them to
-// bench/RESULTS.md. `--quick` runs every step in a few seconds (the test uses it); see --help.
+// `npm run bench`: a fast upstream, a bare http-proxy-3 pass-through, an Express floor and
+// scim-proxy, each in its own process, loaded by autocannon from another. Every run on a target is
+// made at the same moment as a run on an identical control (a second pass-through in front of a
+// second upstream), so the machine's busy spells hit both: ratios to the control, medians over
+// rounds. The proxies run as the image runs them (its NODE_OPTIONS) inside the chart's memory limit.
+// Prints the tables and writes them to bench/RESULTS.md. `--quick` runs every step in seconds (the
+// test uses it); see --help.
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,33 +14,37 @@ import { cpuMs } from './cpu.ts';
 import { imageNodeOptions } from './image-node-options.ts';
 import type { LoadJob, LoadResult } from './load.ts';
 import { machine } from './machine.ts';
+import { chartMemoryLimit, type MemoryCage, memoryCage, quantityBytes } from './memory-limit.ts';
+import { median } from './percentile.ts';
 import { summarizeProfile } from './profile.ts';
 import { startProxy } from './proxy-process.ts';
 import {
   type Findings,
+  type LargeAnswer,
   type MemoryMark,
+  type PairedRow,
   render,
   type SteadyRow,
   TARGETS,
   type Target,
-  type ThroughputRow,
 } from './report.ts';
 import { writeSection } from './results-file.ts';
 import { scrape } from './scrape.ts';
-import { WORKLOADS } from './workloads.ts';
+import { largeGroupRequest, WORKLOADS } from './workloads.ts';
 
 const HELP = `npm run bench [-- options]
   --quick               every step in seconds (a smoke run; numbers mean little)
-  --rounds N            throughput rounds, median reported (3)
-  --duration S          seconds per throughput run (4)
-  --connections N       autocannon connections (16)
+  --rounds N            rounds of every run, median reported (3)
+  --duration S          seconds per throughput run (3)
+  --connections N       autocannon connections per load (8)
   --rate N              the steady rate for the latency comparison, req/s (200)
-  --steady S            seconds per steady-rate run (6)
+  --steady S            seconds per steady-rate run (4)
   --memory N            requests per memory mark; two marks (100000)
+  --memory-limit Q      the pod's memory limit (default: the chart's resources.limits.memory)
   --out FILE            where the tables go (bench/RESULTS.md); --no-write for stdout only
   --profile             run scim-proxy under --cpu-prof and summarize where its time goes
   --source              run scim-proxy from src/*.ts (type stripping) instead of the compiled files
-  --node-options FLAGS  V8 flags for scim-proxy and the pass-through (default: the Dockerfile's NODE_OPTIONS)`;
+  --node-options FLAGS  V8 flags for every proxy (default: the Dockerfile's NODE_OPTIONS)`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -47,6 +55,7 @@ const { values: flags } = parseArgs({
     rate: { type: 'string' },
     steady: { type: 'string' },
     memory: { type: 'string' },
+    'memory-limit': { type: 'string' },
     out: { type: 'string', default: path.join(import.meta.dirname, 'RESULTS.md') },
     'no-write': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -64,17 +73,18 @@ const quick = flags.quick;
 const number = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
 const settings = {
   rounds: number(flags.rounds, quick ? 1 : 3),
-  durationSeconds: number(flags.duration, 4),
-  connections: number(flags.connections, quick ? 4 : 16),
+  durationSeconds: number(flags.duration, 3),
+  connections: number(flags.connections, quick ? 4 : 8),
   rate: number(flags.rate, 200),
-  steadySeconds: number(flags.steady, 6),
+  steadySeconds: number(flags.steady, 4),
   memoryRequests: number(flags.memory, quick ? 1000 : 100_000),
   costIterations: quick ? 3 : 15,
+  /** The answer the upstream sends for the large-answer check: just under the 32 MiB read whole. */
+  largeAnswerBytes: quick ? 2 * 2 ** 20 : 32 * 2 ** 20 - 4096,
 };
 /** In quick mode every run is a fixed, small number of requests instead of a duration. */
 const span = (seconds: number, quickAmount: number) => (quick ? { amount: quickAmount } : { durationSeconds: seconds });
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const failuresOf = (r: LoadResult) => r.non2xx + r.errors;
 
@@ -85,33 +95,72 @@ if (flags.profile) await mkdir(profileDir, { recursive: true });
 const machineLine = machine();
 const v8Flags =
   flags['node-options'] === undefined ? imageNodeOptions() : flags['node-options'].split(/\s+/).filter(Boolean);
-log(`scim-proxy and the pass-through run with: ${v8Flags.join(' ') || '(no V8 flags)'}`);
-const upstream = await startChild<{ url: string }>(here('servers/upstream.ts'));
-const [passThrough, proxy, loader] = await Promise.all([
-  startChild<{ url: string }>(here('servers/passthrough.ts'), [upstream.ready.url], { execArgv: v8Flags }),
+const limit = flags['memory-limit']
+  ? { quantity: flags['memory-limit'], bytes: quantityBytes(flags['memory-limit']) }
+  : chartMemoryLimit();
+// One cage per proxy: each has the pod's limit to itself, as each would in its own pod.
+const cages = Object.fromEntries(
+  (['control', 'pass-through', 'express-floor', 'scim-proxy'] as const).map((name) => [
+    name,
+    memoryCage(name, limit.bytes),
+  ]),
+) as Record<'control' | 'pass-through' | 'express-floor' | 'scim-proxy', MemoryCage>;
+const proxyFlags = (cage: MemoryCage) => [...cage.flags, ...v8Flags];
+log(`proxies run with: ${v8Flags.join(' ') || '(no V8 flags)'}, in ${cages['scim-proxy'].how}`);
+
+const [upstream, controlUpstream] = await Promise.all([
+  startChild<{ url: string }>(here('servers/upstream.ts'), [String(settings.largeAnswerBytes)]),
+  startChild<{ url: string }>(here('servers/upstream.ts'), ['0']),
+]);
+const server = (file: string, to: string, cage: MemoryCage) =>
+  startChild<{ url: string }>(here(file), [to], { execArgv: proxyFlags(cage), wrap: cage.wrap });
+const [control, passThrough, expressFloor, proxy, loader, controlLoader] = await Promise.all([
+  server('servers/passthrough.ts', controlUpstream.ready.url, cages.control),
+  server('servers/passthrough.ts', upstream.ready.url, cages['pass-through']),
+  server('servers/express-floor.ts', upstream.ready.url, cages['express-floor']),
   startProxy(upstream.ready.url, {
     source: flags.source,
-    execArgv: [...v8Flags, ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    execArgv: [
+      ...proxyFlags(cages['scim-proxy']),
+      ...(flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    ],
+    wrap: cages['scim-proxy'].wrap,
   }),
   startChild<true>(here('load.ts')),
+  startChild<true>(here('load.ts')),
 ]);
-const urls: Record<Target, string> = {
+const urls: Record<Target | 'control', string> = {
   direct: upstream.ready.url,
   'pass-through': passThrough.ready.url,
+  'express-floor': expressFloor.ready.url,
   'scim-proxy': proxy.url,
+  control: control.ready.url,
 };
-const pids: Record<Target, number | undefined> = {
+const pids: Record<Target | 'control', number | undefined> = {
   direct: upstream.process.pid,
   'pass-through': passThrough.process.pid,
+  'express-floor': expressFloor.process.pid,
   'scim-proxy': proxy.process.pid,
+  control: control.process.pid,
 };
 const load = (job: LoadJob) => loader.ask<LoadResult>({ type: 'run', job });
-/** A run against one target, with the CPU that target's process spent per request. */
-const loadOn = async (target: Target, job: LoadJob) => {
-  const before = await cpuMs(pids[target]);
-  const result = await load(job);
-  return { ...result, cpuMsPerRequest: ((await cpuMs(pids[target])) - before) / (result.ok + result.non2xx) };
-};
+const controlLoad = (job: LoadJob) => controlLoader.ask<LoadResult>({ type: 'run', job });
+
+type Measured = LoadResult & { cpuMsPerRequest: number };
+/** The same job on a target and on the control at the same moment, each from its own load generator. */
+async function paired(target: Target, job: Omit<LoadJob, 'url'>): Promise<{ target: Measured; control: Measured }> {
+  const before = await Promise.all([cpuMs(pids[target]), cpuMs(pids.control)]);
+  const [onTarget, onControl] = await Promise.all([
+    load({ ...job, url: urls[target] }),
+    controlLoad({ ...job, url: urls.control }),
+  ]);
+  const after = await Promise.all([cpuMs(pids[target]), cpuMs(pids.control)]);
+  const perRequest = (r: LoadResult, i: 0 | 1) => ((after[i] as number) - (before[i] as number)) / (r.ok + r.non2xx);
+  return {
+    target: { ...onTarget, cpuMsPerRequest: perRequest(onTarget, 0) },
+    control: { ...onControl, cpuMsPerRequest: perRequest(onControl, 1) },
+  };
+}
 
 try {
   const findings = await measure();
@@ -122,7 +171,12 @@ try {
     log(`tables written to ${flags.out}`);
   }
 } finally {
-  await Promise.all([loader, proxy, passThrough, upstream].map((child) => child.stop()));
+  await Promise.all(
+    [loader, controlLoader, proxy, expressFloor, passThrough, control, upstream, controlUpstream].map((child) =>
+      child.stop(),
+    ),
+  );
+  for (const cage of Object.values(cages)) cage.remove();
 }
 if (flags.profile) {
   const files = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile')).sort();
@@ -137,19 +191,18 @@ async function measure(): Promise<Findings> {
   const mixed = WORKLOADS.map((w) => w.request);
   const idle = await scrape(proxy.metricsUrl);
   log('warming up');
-  for (const target of TARGETS) {
+  for (const target of [...TARGETS, 'control'] as const) {
     await load({ url: urls[target], requests: mixed, connections: settings.connections, ...span(2, 400) });
   }
 
-  const samples = new Map<string, (LoadResult & { cpuMsPerRequest: number })[]>();
+  const samples = new Map<string, { target: Measured; control: Measured }[]>();
   for (let round = 0; round < settings.rounds; round++) {
     // Each round starts with a different target, so a slow spell of the machine does not always hit the same one.
     const order = TARGETS.map((_, i) => TARGETS[(i + round) % TARGETS.length] as Target);
     for (const workload of WORKLOADS) {
       for (const target of order) {
-        log(`round ${round + 1}/${settings.rounds}: ${workload.name} → ${target}`);
-        const result = await loadOn(target, {
-          url: urls[target],
+        log(`round ${round + 1}/${settings.rounds}: ${workload.name} → ${target}, with the control`);
+        const result = await paired(target, {
           requests: [workload.request],
           connections: settings.connections,
           ...span(settings.durationSeconds, 300),
@@ -159,37 +212,53 @@ async function measure(): Promise<Findings> {
       }
     }
   }
-  const throughput: ThroughputRow[] = WORKLOADS.flatMap((workload) =>
+  const throughput: PairedRow[] = WORKLOADS.flatMap((workload) =>
     TARGETS.map((target) => {
       const runs = samples.get(`${workload.name}\0${target}`) ?? [];
+      const of = (pick: (run: { target: Measured; control: Measured }) => number) => median(runs.map(pick));
       return {
         workload: workload.name,
         target,
-        rps: median(runs.map((r) => r.rps)),
-        p50Ms: median(runs.map((r) => r.p50Ms)),
-        p99Ms: median(runs.map((r) => r.p99Ms)),
-        cpuMsPerRequest: median(runs.map((r) => r.cpuMsPerRequest)),
-        failures: runs.reduce((n, r) => n + failuresOf(r), 0),
+        rps: of((r) => r.target.rps),
+        controlRps: of((r) => r.control.rps),
+        rpsRatio: of((r) => r.target.rps / r.control.rps),
+        cpuMsPerRequest: of((r) => r.target.cpuMsPerRequest),
+        controlCpuMsPerRequest: of((r) => r.control.cpuMsPerRequest),
+        cpuRatio: of((r) => r.target.cpuMsPerRequest / r.control.cpuMsPerRequest),
+        p50Ms: of((r) => r.target.p50Ms),
+        p99Ms: of((r) => r.target.p99Ms),
+        failures: runs.reduce((n, r) => n + failuresOf(r.target) + failuresOf(r.control), 0),
       };
     }),
   );
 
   const steady: SteadyRow[] = [];
   for (const workload of WORKLOADS) {
-    log(`steady ${settings.rate} req/s: ${workload.name}`);
-    const job = (target: Target): LoadJob => ({
-      url: urls[target],
-      requests: [workload.request],
-      connections: 8,
-      overallRate: settings.rate,
-      paced: true,
-      ...span(settings.steadySeconds, 100),
+    const rounds: { proxy: LoadResult; control: LoadResult; eventLoopP99Ms: number }[] = [];
+    for (let round = 0; round < settings.rounds; round++) {
+      log(`steady ${settings.rate} req/s, round ${round + 1}/${settings.rounds}: ${workload.name}, with the control`);
+      await scrape(proxy.metricsUrl);
+      const { target, control } = await paired('scim-proxy', {
+        requests: [workload.request],
+        connections: 8,
+        overallRate: settings.rate,
+        paced: true,
+        ...span(settings.steadySeconds, 100),
+      });
+      const { eventLoopP99Ms } = await scrape(proxy.metricsUrl);
+      rounds.push({ proxy: target, control, eventLoopP99Ms });
+    }
+    const of = (pick: (run: (typeof rounds)[number]) => number) => median(rounds.map(pick));
+    steady.push({
+      workload: workload.name,
+      controlP50Ms: of((r) => r.control.p50Ms),
+      controlP99Ms: of((r) => r.control.p99Ms),
+      proxyP50Ms: of((r) => r.proxy.p50Ms),
+      proxyP99Ms: of((r) => r.proxy.p99Ms),
+      addedP99Ms: of((r) => r.proxy.p99Ms - r.control.p99Ms),
+      eventLoopP99Ms: of((r) => r.eventLoopP99Ms),
+      failures: rounds.reduce((n, r) => n + failuresOf(r.proxy) + failuresOf(r.control), 0),
     });
-    const passThroughResult = await load(job('pass-through'));
-    await scrape(proxy.metricsUrl);
-    const proxyResult = await load(job('scim-proxy'));
-    const { eventLoopP99Ms } = await scrape(proxy.metricsUrl);
-    steady.push({ workload: workload.name, passThrough: passThroughResult, proxy: proxyResult, eventLoopP99Ms });
   }
 
   const memory: MemoryMark[] = [
@@ -197,36 +266,47 @@ async function measure(): Promise<Findings> {
       label: 'idle, before any request',
       requests: 0,
       rssMb: idle.rssBytes / 2 ** 20,
-      heapMb: idle.heapUsedBytes / 2 ** 20,
+      heapUsedMb: idle.heapUsedBytes / 2 ** 20,
+      heapTotalMb: idle.heapTotalBytes / 2 ** 20,
+      gcMsPerRequest: Number.NaN,
+      cpuMsPerRequest: Number.NaN,
       eventLoopP99Ms: idle.eventLoopP99Ms,
       failures: 0,
     },
   ];
-  const mark = async (label: string, requests: number, failures: number) => {
-    const sample = await scrape(proxy.metricsUrl);
-    memory.push({
-      label,
-      requests,
-      rssMb: sample.rssBytes / 2 ** 20,
-      heapMb: sample.heapUsedBytes / 2 ** 20,
-      eventLoopP99Ms: sample.eventLoopP99Ms,
-      failures,
-    });
-  };
   // Resets the event-loop histogram, so each mark's delay covers its own run only.
-  await scrape(proxy.metricsUrl);
+  let previous = await scrape(proxy.metricsUrl);
   let sent = 0;
   for (const _ of [1, 2]) {
     log(`memory: ${settings.memoryRequests.toLocaleString('en')} mixed requests through scim-proxy`);
+    const cpuBefore = await cpuMs(pids['scim-proxy']);
     const result = await load({
       url: urls['scim-proxy'],
       requests: mixed,
       connections: settings.connections,
       amount: settings.memoryRequests,
     });
-    sent += result.ok + result.non2xx;
-    await mark(`after ${sent.toLocaleString('en')}`, sent, failuresOf(result));
+    const served = result.ok + result.non2xx;
+    const cpu = (await cpuMs(pids['scim-proxy'])) - cpuBefore;
+    sent += served;
+    const sample = await scrape(proxy.metricsUrl);
+    memory.push({
+      label: `after ${sent.toLocaleString('en')}`,
+      requests: sent,
+      rssMb: sample.rssBytes / 2 ** 20,
+      heapUsedMb: sample.heapUsedBytes / 2 ** 20,
+      heapTotalMb: sample.heapTotalBytes / 2 ** 20,
+      gcMsPerRequest: ((sample.gcSeconds - previous.gcSeconds) * 1000) / served,
+      cpuMsPerRequest: cpu / served,
+      eventLoopP99Ms: sample.eventLoopP99Ms,
+      failures: failuresOf(result),
+    });
+    previous = sample;
   }
+  const peakMb = (cages['scim-proxy'].peakBytes() ?? Number.NaN) / 2 ** 20;
+
+  log(`the largest answer read whole (${(settings.largeAnswerBytes / 2 ** 20).toFixed(1)} MiB), twice at once`);
+  const large = await largeAnswer();
 
   const how = quick
     ? `quick mode: ${settings.connections} connections, 300 requests per run`
@@ -234,12 +314,35 @@ async function measure(): Promise<Findings> {
   return {
     settings: [
       `Measured ${new Date().toISOString()} on ${machineLine}.`,
-      `Load: autocannon in its own process, ${how}; upstream, pass-through and scim-proxy each in its own process.`,
+      `Load: autocannon, ${how}. Every run on a target was made at the same moment as the same run on the control (a second pass-through in front of a second upstream), each from a load generator of its own; ratios are to the control in the same run, medians over rounds.`,
+      `Proxies: each in its own process with the image's NODE_OPTIONS (${v8Flags.join(' ') || 'none'}), each in ${cages['scim-proxy'].how} (the chart's ${limit.quantity}).`,
     ].join('\n'),
     throughput,
     steady,
     steadyRate: settings.rate,
     cost,
     memory,
+    cgroupPeakMb: peakMb,
+    large,
+  };
+}
+
+/** Two of the largest answers the proxy reads whole, at once, through a response rule; it must stay up. */
+async function largeAnswer(): Promise<LargeAnswer> {
+  const expected = (await (await fetch(new URL(largeGroupRequest.path, urls.direct))).arrayBuffer()).byteLength;
+  const get = () =>
+    fetch(new URL(largeGroupRequest.path, urls['scim-proxy']), { headers: largeGroupRequest.headers }).then(
+      async (res) => res.status === 200 && (await res.arrayBuffer()).byteLength === expected,
+      () => false,
+    );
+  const answered = (await Promise.all([get(), get()])).filter(Boolean).length;
+  const after = await scrape(proxy.metricsUrl).catch(() => undefined);
+  return {
+    bytes: expected,
+    sent: 2,
+    answered,
+    alive: after !== undefined && proxy.process.exitCode === null && proxy.process.signalCode === null,
+    rssMb: (after?.rssBytes ?? Number.NaN) / 2 ** 20,
+    cgroupPeakMb: (cages['scim-proxy'].peakBytes() ?? Number.NaN) / 2 ** 20,
   };
 }

@@ -7,6 +7,8 @@ export interface ProcessSample {
   heapUsedBytes: number;
   heapTotalBytes: number;
   externalBytes: number;
+  /** Time spent in garbage collection since the process started. */
+  gcSeconds: number;
   eventLoopP99Ms: number;
   /** Sums of the proxy's own duration histograms, for its share of a request's time. */
   requestSeconds: number;
@@ -29,6 +31,7 @@ export async function scrape(metricsUrl: string): Promise<ProcessSample> {
     heapUsedBytes: total('nodejs_heap_size_used_bytes'),
     heapTotalBytes: total('nodejs_heap_size_total_bytes'),
     externalBytes: total('nodejs_external_memory_bytes'),
+    gcSeconds: total('nodejs_gc_duration_seconds_sum'),
     // prom-client samples the loop with a 10 ms timer and records whole intervals, timer included:
     // even an idle process shows ~10 ms. The delay is what lies beyond the shortest interval seen.
     eventLoopP99Ms: (total('nodejs_eventloop_lag_p99_seconds') - total('nodejs_eventloop_lag_min_seconds')) * 1000,

@@ -92,6 +92,14 @@ export function newUser(userName: string, externalId: string): Record<string, un
 /** match-user-by-userName: the query string Entra sends before creating a user. */
 export const userNameFilter = (userName: string): string => `filter=${encodeURIComponent(`userName eq "${userName}"`)}`;
 
+/** Where the bench upstream answers with a group as large as the proxy reads whole (32 MiB). */
+export const LARGE_GROUP_PATH = 'Groups/large';
+export const largeGroupRequest: BenchRequest = {
+  method: 'GET',
+  path: `/scim/v2/${PROFILE}/${LARGE_GROUP_PATH}`,
+  headers: { authorization: headers.authorization },
+};
+
 export const WORKLOADS: readonly Workload[] = [
   {
     name: 'group-remove-10',

@@ -15,7 +15,7 @@ import { WORKLOADS } from '../../bench/workloads.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 test('the quick benchmark prints every table row and writes them to the results file', {
-  timeout: 120_000,
+  timeout: 300_000,
 }, async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-'));
   try {
@@ -39,8 +39,12 @@ test('the quick benchmark prints every table row and writes them to the results 
         const row = rows.find((r) => r[1] === workload.name && r[2] === target);
         assert.ok(row, `a throughput row for ${workload.name} through ${target}`);
         assert.ok(Number(row[3]) > 0, `${workload.name} through ${target} answered: ${row.join(' | ')}`);
-        assert.equal(row[7], '0', `no failed request for ${workload.name} through ${target}`);
+        assert.ok(Number(row[4]) > 0, `the control answered beside ${workload.name} through ${target}`);
+        assert.ok(Number(row[8]) > 0, `a CPU ratio to the control for ${workload.name} through ${target}`);
+        assert.equal(row[11], '0', `no failed request for ${workload.name} through ${target}`);
       }
+      const floor = rows.find((r) => r[1] === workload.name && r.length === 7);
+      assert.ok(floor && Number(floor[4]) > 0, `how far ${workload.name} is from the Express floor`);
       const steady = rows.find((r) => r[1] === workload.name && r.length === 9);
       assert.ok(steady, `a steady-rate row for ${workload.name}`);
     }
@@ -57,7 +61,20 @@ test('the quick benchmark prints every table row and writes them to the results 
       rows.some((r) => r[1] === 'after 2,000'),
       'the second memory mark',
     );
-    for (const target of ['throughput ≥ 60%', 'p99 added', '10,000-member removal', 'RSS ≤ 150 MB', 'event-loop']) {
+    assert.match(
+      stdout,
+      /Largest answer read whole: 2\.0 MiB through a response rule, 2 at once: 2 answered whole, proxy still up/,
+    );
+    for (const target of [
+      'CPU per request ≤ 2×',
+      'throughput ≥ 50%',
+      'p99 added',
+      '10,000-member removal',
+      'RSS under sustained load ≤ 150 MB',
+      'RSS idle ≤ 90 MB',
+      'largest answer read whole',
+      'event-loop',
+    ]) {
       assert.ok(
         rows.some((r) => r[1]?.includes(target) && ['yes', 'NO'].includes(r[3] ?? '')),
         `a verdict on "${target}"`,
