@@ -48,8 +48,10 @@ LABEL org.opencontainers.image.title="scim-proxy" \
       io.openshift.tags="scim,entra,maximo,proxy"
 
 WORKDIR /opt/app-root/src
-# V8 sizes the young generation from the host's memory, not the pod's: capping a semi-space at 8 MB
-# keeps RSS under load near 190 MB instead of 310 MB (npm run bench measures with these same flags).
+# Inside the chart's 384Mi limit Node gives V8 a 256 MB old space (its floor, ample for a 32 MiB MAS
+# answer read whole, two at once) and 1 MB semi-spaces, which double GC time. 8 MB semi-spaces,
+# measured beside 1, 4 and 16 in that limit (npm run bench:ab): 1 and 4 cost CPU, 16 costs RSS for no
+# CPU; RSS under load stays near 125-135 MB (npm run bench and the soak run with these same flags).
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-semi-space-size=8" \
     PORT=8080 \
