@@ -73,53 +73,93 @@ export class ConfigError extends ProblemList {
   }
 }
 
-const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+// Each variable with what it accepts and its default, so a wrong value is answered with the value
+// seen and what to write instead, not the validation library's wording.
+interface NumberSetting {
+  min: number;
+  max: number;
+  fallback: number;
+  /** Why the bounds are what they are, when that is not obvious. */
+  why?: string;
+}
+// Entra abandons a request after 60 s (and retries it later): a limit past that only hides failures.
+export const ENTRA_TIMEOUT_MS = 60_000;
+const NUMBERS = {
+  PORT: { min: 0, max: 65535, fallback: 8080 },
+  METRICS_PORT: { min: 0, max: 65535, fallback: 9464 },
+  TLS_PORT: { min: 0, max: 65535, fallback: 8443 },
+  UPSTREAM_TIMEOUT_MS: {
+    min: 100,
+    max: ENTRA_TIMEOUT_MS - 1,
+    fallback: 30_000,
+    why: 'Entra gives up on a request after 60 s',
+  },
+  BODY_LIMIT_BYTES: { min: 1024, max: 104_857_600, fallback: 1_048_576 },
+  RECORD_MAX_FILES: { min: 1, max: 10_000_000, fallback: 10_000 },
+  RECORD_MAX_BYTES: { min: 1024, max: 107_374_182_400, fallback: 1_073_741_824 },
+  RULES_RELOAD_INTERVAL_MS: { min: 0, max: 3_600_000, fallback: 5_000 },
+  MAS_MAX_CONCURRENCY: { min: 0, max: 10_000, fallback: 32 },
+  MAS_QUEUE_LIMIT: { min: 0, max: 1_000_000, fallback: 1_000 },
+  MAS_QUEUE_TIMEOUT_MS: {
+    min: 0,
+    max: ENTRA_TIMEOUT_MS - 1,
+    fallback: 15_000,
+    why: 'Entra gives up on a request after 60 s',
+  },
+  SHUTDOWN_TIMEOUT_MS: { min: 0, max: 600_000, fallback: 30_000 },
+  AUDIT_FILE_MAX_BYTES: { min: 1024, max: 10_737_418_240, fallback: 104_857_600 },
+  AUDIT_FILE_MAX_FILES: { min: 1, max: 1000, fallback: 5 },
+  OAUTH_TOKEN_LIFETIME_SECONDS: { min: 10, max: 86_400, fallback: 3600 },
+  OAUTH_MAX_FAILURES_PER_SOURCE: { min: 1, max: 100_000, fallback: 10 },
+  OAUTH_MAX_FAILURES_PER_CLIENT: { min: 1, max: 100_000, fallback: 100 },
+  OAUTH_LOCKOUT_SECONDS: { min: 1, max: 86_400, fallback: 300 },
+  TRUSTED_PROXY_HOPS: { min: 0, max: 10, fallback: 0 },
+} satisfies Record<string, NumberSetting>;
+type NumberName = keyof typeof NUMBERS;
+const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+const DERIVATIONS = ['none', 'upper-snake'] as const;
+const CHOICES: Record<string, { values: readonly string[]; fallback: string }> = {
+  LOG_LEVEL: { values: LOG_LEVELS, fallback: 'info' },
+  GROUP_NAME_DERIVATION: { values: DERIVATIONS, fallback: 'none' },
+};
+const FLAG_VALUES = ['true', 'false', '1', '0', 'yes', 'no', ''] as const;
+const FLAGS = ['RECORD_HASH_PERSONAL_DATA', 'ALLOW_REMOVE_ALL_MEMBERS', 'AUDIT_HASH_PERSONAL_DATA'] as const;
+const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
+
+const number = ({ min, max, fallback }: NumberSetting) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : Number(v.trim())))
+    .pipe(z.number().int().min(min).max(max));
 const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .enum(FLAG_VALUES)
   .default('false')
   .transform((v) => ['true', '1', 'yes'].includes(v));
 const optional = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const numbers = Object.fromEntries(Object.entries(NUMBERS).map(([name, setting]) => [name, number(setting)])) as Record<
+  NumberName,
+  ReturnType<typeof number>
+>;
 
 const envSchema = z.object({
-  PORT: port(8080),
-  METRICS_PORT: port(9464),
-  TLS_PORT: port(8443),
+  ...numbers,
   TLS_CERT_FILE: optional,
   TLS_KEY_FILE: optional,
-  MAS_URL: optional.pipe(
-    z
-      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://api.inst1.apps.example.com' })
-      .optional(),
-  ),
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(1_048_576),
+  MAS_URL: optional,
   RULES_DIR: optional,
   GROUP_MAP_FILE: optional,
   RECORD_DIR: optional,
-  RECORD_MAX_FILES: z.coerce.number().int().min(1).max(10_000_000).default(10_000),
-  RECORD_MAX_BYTES: z.coerce.number().int().min(1024).max(107_374_182_400).default(1_073_741_824),
   RECORD_HASH_PERSONAL_DATA: flag,
-  RULES_RELOAD_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
-  MAS_MAX_CONCURRENCY: z.coerce.number().int().min(0).max(10_000).default(32),
-  MAS_QUEUE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1_000),
-  MAS_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
-  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   ALLOW_REMOVE_ALL_MEMBERS: flag,
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
-  MAS_JWT_EXPIRY: z
-    .string()
-    .regex(/^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/, {
-      message: 'must be an ISO 8601 duration such as PT12H or P1D',
-    })
-    .default('PT12H'),
-  GROUP_NAME_DERIVATION: z.enum(['none', 'upper-snake']).default('none'),
+  MAS_JWT_EXPIRY: z.string().regex(ISO_DURATION).default('PT12H'),
+  GROUP_NAME_DERIVATION: z.enum(DERIVATIONS).default('none'),
   AUDIT_HASH_PERSONAL_DATA: flag,
   AUDIT_FILE: optional,
-  AUDIT_FILE_MAX_BYTES: z.coerce.number().int().min(1024).max(10_737_418_240).default(104_857_600),
-  AUDIT_FILE_MAX_FILES: z.coerce.number().int().min(1).max(1000).default(5),
   OAUTH_CLIENT_ID: optional.pipe(
     z
       .string()
@@ -129,15 +169,48 @@ const envSchema = z.object({
   OAUTH_SIGNING_KEY_FILE: optional,
   OAUTH_ISSUER: optional.pipe(z.string().default('scim-proxy')),
   OAUTH_AUDIENCE: optional.pipe(z.string().default('scim-proxy')),
-  OAUTH_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
-  OAUTH_MAX_FAILURES_PER_SOURCE: z.coerce.number().int().min(1).max(100_000).default(10),
-  OAUTH_MAX_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(100),
-  OAUTH_LOCKOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
-  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 /** Client secrets shorter than this are refused: the secret is all that stands between a caller and MAS. */
 export const MIN_CLIENT_SECRET_LENGTH = 32;
+
+/** One line per wrong variable: its name, the value seen, and what to write instead. */
+function describe(name: string, value: string | undefined): string {
+  const seen = JSON.stringify(value ?? '');
+  const setting: NumberSetting | undefined = Object.hasOwn(NUMBERS, name) ? NUMBERS[name as NumberName] : undefined;
+  if (setting) {
+    const why = setting.why ? ` (${setting.why})` : '';
+    const wrong = Number.isInteger(Number(value?.trim())) ? `is out of range${why}` : 'is not a whole number';
+    return `${name}=${seen} ${wrong}; set a whole number from ${setting.min} to ${setting.max}, or leave it unset for ${setting.fallback}`;
+  }
+  const options = Object.hasOwn(CHOICES, name) ? CHOICES[name] : undefined;
+  if (options)
+    return `${name}=${seen} is not one of ${options.values.join(', ')}; leave it unset for ${options.fallback}`;
+  if ((FLAGS as readonly string[]).includes(name))
+    return `${name}=${seen} is not a yes/no value; set true or false (also 1/0, yes/no)`;
+  if (name === 'OAUTH_CLIENT_ID')
+    return `${name}=${seen} is not a client id; use printable ASCII without spaces or colons (at most 200 characters)`;
+  if (name === 'MAS_JWT_EXPIRY')
+    return `${name}=${seen} is not an ISO 8601 duration; write one such as PT12H or P1D (MAS from 9.0.18 also takes NEVER)`;
+  return `${name}=${seen} is not valid`;
+}
+
+/** MAS_URL is the API's origin only: a path would be silently dropped, so it is refused with what to write. */
+export function masUrlProblem(raw: string): string | undefined {
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol))
+    return `MAS_URL=${JSON.stringify(raw)} is not an http(s) URL; write MAS's API address, such as https://api.inst1.apps.example.com`;
+  const url = new URL(raw);
+  if (url.username || url.password)
+    return 'MAS_URL carries a user name or password; remove them and set MAS_API_KEY_ID and MAS_API_KEY instead';
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    const profile = /^\/scim\/v2\/([^/]+)/.exec(url.pathname)?.[1];
+    const hint = profile
+      ? `; the profile id "${decodeURIComponent(profile)}" belongs in Entra's Tenant URL (https://<proxy>/scim/v2/${profile}), not here`
+      : '';
+    return `MAS_URL=${JSON.stringify(raw)} has a path, query or fragment, which the proxy does not use; write only ${url.origin}${hint}`;
+  }
+  return undefined;
+}
 
 const SECRETS = ['SCIM_TOKEN', 'MAS_TOKEN', 'MAS_API_KEY'] as const;
 type ReadFile = (file: string) => string;
@@ -165,8 +238,13 @@ export function loadConfig(
   const problems: string[] = [];
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    const names = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+    for (const name of names) problems.push(describe(name, env[name]));
   }
+  const masUrl = env.MAS_URL?.trim();
+  const masUrlWrong = masUrl ? masUrlProblem(masUrl) : undefined;
+  if (masUrlWrong) problems.push(masUrlWrong);
+  problems.push(...portClashes(env), ...timeBudget(env));
   const [scimToken, masToken, masApiKey] = SECRETS.map((name) => secret(env, name, readFile, problems));
   const scimTokens = (scimToken ?? '')
     .split(',')
@@ -297,4 +375,33 @@ function oauthSettings(
     signingKeys: Object.freeze(signingKeys),
     signingKeyFile,
   };
+}
+
+const numberOf = (env: NodeJS.ProcessEnv, name: string): number | undefined => {
+  const raw = env[name]?.trim();
+  const setting = NUMBERS[name as NumberName];
+  const value = raw ? Number(raw) : setting.fallback;
+  return Number.isInteger(value) && value >= setting.min && value <= setting.max ? value : undefined;
+};
+
+/** Two listeners on one port: the second would fail at start with EADDRINUSE. */
+function portClashes(env: NodeJS.ProcessEnv): string[] {
+  const names = ['PORT', 'METRICS_PORT', ...(env.TLS_CERT_FILE?.trim() ? ['TLS_PORT'] : [])];
+  const problems: string[] = [];
+  names.forEach((name, i) => {
+    const port = numberOf(env, name);
+    const other = names.slice(0, i).find((earlier) => port !== 0 && numberOf(env, earlier) === port);
+    if (other) problems.push(`${name}=${port} is also ${other}'s port; give each listener its own port`);
+  });
+  return problems;
+}
+
+/** A request may wait for a MAS slot and then for MAS: both together must end before Entra gives up. */
+function timeBudget(env: NodeJS.ProcessEnv): string[] {
+  const upstream = numberOf(env, 'UPSTREAM_TIMEOUT_MS');
+  const queue = numberOf(env, 'MAS_QUEUE_TIMEOUT_MS');
+  if (upstream === undefined || queue === undefined || upstream + queue < ENTRA_TIMEOUT_MS) return [];
+  return [
+    `MAS_QUEUE_TIMEOUT_MS=${queue} plus UPSTREAM_TIMEOUT_MS=${upstream} is ${upstream + queue} ms, past Entra's 60 s: Entra would give up (and retry) before the proxy answers; lower them so their sum stays under 60000`,
+  ];
 }

@@ -1,7 +1,9 @@
 // The process: environment in, servers up, signals handled. Everything else is built from parts.
 import { readFileSync } from 'node:fs';
 import { Registry } from 'prom-client';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import type { Config } from './config.ts';
+import { ConfigError } from './config.ts';
+import { checkConfiguration } from './config-check.ts';
 import { createAuditLog } from './observe/audit.ts';
 import { createLogger } from './observe/logger.ts';
 import { createMetrics } from './observe/metrics.ts';
@@ -13,10 +15,16 @@ import { startService } from './service.ts';
 async function main(): Promise<void> {
   let config: Readonly<Config>;
   try {
-    config = loadConfig(process.env);
+    config = (await checkConfiguration(process.env)).config;
   } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message);
+    if (error instanceof ConfigError)
+      return fail(`${error.message}\nNothing was started. \`scim-proxy config check\` checks again without starting.`);
     throw error;
+  }
+  // oauth2-proxy's --config-test: the same check as `scim-proxy config check`, from the server's own command.
+  if (process.argv.includes('--config-test')) {
+    process.stdout.write('scim-proxy: the configuration is valid\n');
+    return;
   }
   const logger = createLogger({ level: config.logLevel });
   const registry = new Registry();
@@ -36,7 +44,10 @@ async function main(): Promise<void> {
       version: version(),
     });
   if (config.record) logger.info('recording exchanges', { dir: config.record.dir });
-  const metricsServer = await startMetricsServer(registry, { port: config.metricsPort });
+  const metricsServer = await startMetricsServer(registry, { port: config.metricsPort }).catch(
+    listenFailure('METRICS_PORT', config.metricsPort),
+  );
+  if (!metricsServer) return;
   logger.info('metrics are served', { port: metricsServer.port, path: '/metrics' });
   // The simulator (scimmy) is loaded only in demo mode: in front of a real MAS it is dead weight in memory.
   const demo = config.masUrl ? undefined : await (await import('./demo-upstream.ts')).startDemoUpstream(config);
@@ -51,6 +62,13 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     if (error instanceof RuleLoadError) return fail(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      await metricsServer.close();
+      await demo?.close();
+      const port = (error as { port?: number }).port ?? config.port;
+      return listenFailure(port === config.tls?.port ? 'TLS_PORT' : 'PORT', port)(error);
+    }
     throw error;
   }
   if (demo) process.stderr.write(demo.banner(service.port));
@@ -77,6 +95,20 @@ function version(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** A port taken or forbidden is a configuration problem: one line saying which, not a stack trace. */
+function listenFailure(name: string, port: number) {
+  return (error: unknown): undefined => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    fail(
+      code === 'EADDRINUSE'
+        ? `cannot listen on ${name} (${port}): another process uses that port; stop it or choose another port`
+        : `cannot listen on ${name} (${port}): not permitted (ports below 1024 need privileges); choose a port above 1024`,
+    );
+    return undefined;
+  };
 }
 
 function fail(message: string): void {

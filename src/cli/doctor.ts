@@ -7,6 +7,7 @@ import { signingKeys } from '../oauth/signing-keys.ts';
 import { tokenExpiry } from '../observe/token-expiry.ts';
 import { loadRules, RuleLoadError, ruleDirs } from '../rules/load.ts';
 import { isPlainObject } from '../scim/patch.ts';
+import type { Command } from './command.ts';
 import { type MasClient, masClient } from './mas-client.ts';
 import type { Output } from './output.ts';
 
@@ -22,9 +23,24 @@ const WEEK_MS = 7 * 24 * 3600 * 1000;
 // Maximo security group names are upper-case, at most 30 characters (MAXGROUP.GROUPNAME; unverified).
 const MAXIMO_GROUP = /^[A-Z0-9_]{1,30}$/;
 
-export async function doctor(args: readonly string[], out: Output, env: NodeJS.ProcessEnv): Promise<number> {
-  const profileAt = args.indexOf('--profile');
-  const profile = profileAt >= 0 ? args[profileAt + 1] : env.MAS_PROFILE;
+export const doctorCommand: Command = {
+  name: 'doctor',
+  summary: 'check configuration, rules, group table, MAS, its credentials and the profile',
+  usage: `usage: scim-proxy doctor [--profile ID]
+
+Checks what an administrator would check by hand before pointing Entra at the proxy, with the
+proxy's own environment: the configuration, the rules and group table, that MAS_URL is MAS, that
+MAS takes the credentials, and that the profile exists and uses group display names as group ids.
+Each check ends PASS, WARN or FAIL with the fix. Exit 1 on any FAIL.
+
+  --profile ID   the MAS profile to check (the id in Entra's Tenant URL); default MAS_PROFILES`,
+  options: { profile: { type: 'string' } },
+  positionals: [0, 0],
+  run: ({ values }, out, env) => doctor(typeof values.profile === 'string' ? values.profile : undefined, out, env),
+};
+
+async function doctor(asked: string | undefined, out: Output, env: NodeJS.ProcessEnv): Promise<number> {
+  const profile = asked ?? env.MAS_PROFILE;
   const checks: Check[] = [];
   let config: Readonly<Config>;
   try {

@@ -1,34 +1,59 @@
-// The scim-proxy command. Each subcommand is a function of (args, output) returning an exit code.
-import { doctor } from './doctor.ts';
+// The scim-proxy command. Each subcommand is a Command (usage, options, run) returning an exit code;
+// this file only finds it and answers what matches none.
+import { type Command, runCommand, USAGE_ERROR } from './command.ts';
+import { configCheckCommand } from './config-check.ts';
+import { doctorCommand } from './doctor.ts';
 import { type Output, terminal } from './output.ts';
-import { profiles } from './profiles.ts';
+import { profilesApplyCommand, profilesGetCommand } from './profiles.ts';
+import { replayCommand } from './replay.ts';
+import { rewriteCommand } from './rewrite.ts';
+import { rulesCheckCommand } from './rules-check.ts';
 
 export { terminal };
 
-import { replay } from './replay.ts';
-import { rewrite } from './rewrite.ts';
-import { rulesCheck } from './rules-check.ts';
+const COMMANDS: readonly Command[] = [
+  configCheckCommand,
+  doctorCommand,
+  profilesGetCommand,
+  profilesApplyCommand,
+  rulesCheckCommand,
+  rewriteCommand,
+  replayCommand,
+];
 
-const USAGE = `usage: scim-proxy <command>
+const USAGE = `usage: scim-proxy <command> [options]   (scim-proxy <command> --help for its options)
 
-  rules check [DIR...]   validate the built-in rules and those in DIR, and run every example
-  rewrite [FILE|-]       print the request MAS would receive for one Entra request (corpus format)
-  replay DIR --to URL    send recorded requests (RECORD_DIR) in order; report whether each status matches
-  doctor [--profile ID]  check configuration, rules, group table, MAS, the MAS token and the profile
-  profiles get ID        show a MAS SCIM profile
-  profiles apply FILE    show the difference, raise version past MAS's and apply (--dry-run: show only)
+${COMMANDS.map((c) => `  ${c.name.padEnd(16)}${c.summary}`).join('\n')}
 
 Start the proxy itself with: npm start (or node dist/main.js in the image).`;
 
+/** The command named by the first one or two words of args, and the rest. */
+function find(args: readonly string[]): { command: Command; rest: readonly string[] } | undefined {
+  for (const command of COMMANDS) {
+    const words = command.name.split(' ');
+    if (words.every((word, i) => args[i] === word)) return { command, rest: args.slice(words.length) };
+  }
+  return undefined;
+}
+
 export async function cli(args: readonly string[], out: Output, env: NodeJS.ProcessEnv): Promise<number> {
-  const [command, sub, ...rest] = args;
-  if (command === 'rules' && sub === 'check') return rulesCheck(rest, out);
-  if (command === 'rewrite') return rewrite(args.slice(1), out, env);
-  if (command === 'replay') return replay(args.slice(1), out, env);
-  if (command === 'doctor') return doctor(args.slice(1), out, env);
-  if (command === 'profiles') return profiles(args.slice(1), out, env);
+  const [first] = args;
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') {
+    const asked = first === 'help' ? find(args.slice(1)) : undefined;
+    out.log(asked ? asked.command.usage : USAGE);
+    return 0;
+  }
+  const found = find(args);
+  if (found) return runCommand(found.command, found.rest, out, env);
+  const words = args.filter((arg) => !arg.startsWith('-')).slice(0, 2);
+  const known = COMMANDS.filter((c) => c.name.split(' ')[0] === first);
+  out.error(
+    known.length > 0
+      ? `scim-proxy: unknown command "${words.join(' ')}"; ${first} has: ${known.map((c) => c.name).join(', ')}`
+      : `scim-proxy: unknown ${first.startsWith('-') ? 'option' : 'command'} "${first}"`,
+  );
   out.error(USAGE);
-  return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  return USAGE_ERROR;
 }
 
 if (import.meta.main) {

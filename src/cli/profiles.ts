@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 import { loadConfig } from '../config.ts';
 import { diff } from '../observe/json-patch.ts';
 import { isPlainObject } from '../scim/patch.ts';
+import type { Command } from './command.ts';
+import { USAGE_ERROR } from './command.ts';
 import { type MasClient, masClient } from './mas-client.ts';
 import type { Output } from './output.ts';
 
@@ -14,20 +16,48 @@ const profilePath = (id: string) => `/scim/v2/Profiles/${encodeURIComponent(id)}
 const content = (profile: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(profile).filter(([k]) => k !== 'meta' && k !== 'version'));
 
-export async function profiles(args: readonly string[], out: Output, env: NodeJS.ProcessEnv): Promise<number> {
-  const [verb, target, ...flags] = args;
+export const profilesGetCommand: Command = {
+  name: 'profiles get',
+  summary: 'show a MAS SCIM profile',
+  usage: `usage: scim-proxy profiles get ID
+
+Prints the MAS SCIM profile ID as MAS holds it (GET /scim/v2/Profiles/ID), with the proxy's MAS_URL
+and credentials (MAS_API_KEY_ID/MAS_API_KEY or MAS_TOKEN).`,
+  positionals: [1, 1],
+  async run({ positionals }, out, env) {
+    const mas = masFor(env, out);
+    return mas ? get(mas, positionals[0] as string, out) : USAGE_ERROR;
+  },
+};
+
+export const profilesApplyCommand: Command = {
+  name: 'profiles apply',
+  summary: "show the difference to a profile file, confirm, raise version past MAS's and apply",
+  usage: `usage: scim-proxy profiles apply FILE [--dry-run] [--yes]
+
+Compares the profile in FILE (YAML or JSON, one profile with its "id") with the one MAS holds, shows
+the difference, and applies it with a version above MAS's (MAS ignores a change whose version does not
+increase). FILE replaces the whole profile: what it leaves out is removed.
+
+  --dry-run   show the difference only
+  --yes, -y   apply without asking (scripts)`,
+  options: { 'dry-run': { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
+  positionals: [1, 1],
+  async run({ positionals, values }, out, env) {
+    const mas = masFor(env, out);
+    return mas ? apply(mas, positionals[0] as string, values['dry-run'] === true, out) : USAGE_ERROR;
+  },
+};
+
+function masFor(env: NodeJS.ProcessEnv, out: Output): MasClient | undefined {
   const config = loadConfig(env);
   if (!config.masUrl) {
     out.error(
       'profiles: set MAS_URL (and MAS_API_KEY_ID/MAS_API_KEY or MAS_TOKEN) to the MAS whose profiles to manage',
     );
-    return 2;
+    return undefined;
   }
-  const mas = masClient(config, config.masUrl);
-  if (verb === 'get' && target) return get(mas, target, out);
-  if (verb === 'apply' && target) return apply(mas, target, flags.includes('--dry-run'), out);
-  out.error('usage: scim-proxy profiles get ID | profiles apply FILE [--dry-run]');
-  return 2;
+  return masClient(config, config.masUrl);
 }
 
 async function get(mas: MasClient, id: string, out: Output): Promise<number> {

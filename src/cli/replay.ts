@@ -7,14 +7,8 @@ import path from 'node:path';
 import { idMap } from '../record/id-map.ts';
 import { answerIds, type RecordedCase, type RecordedRequest, readCase } from '../record/recorded-case.ts';
 import { parseResourcePath } from '../scim/resource-path.ts';
+import { type Command, type Invocation, USAGE_ERROR } from './command.ts';
 import type { Output } from './output.ts';
-
-const USAGE = `usage: scim-proxy replay DIR --to URL [--profile ID] [--token-file FILE]
-
-  DIR                recorded files (RECORD_DIR) or corpus cases, sent in file-name order
-  --to URL           where to send them: the proxy's base URL, e.g. http://localhost:8080
-  --profile ID       send to this MAS profile instead of the recorded one
-  --token-file FILE  the Secret Token to present (or REPLAY_TOKEN); none: no Authorization`;
 
 const TIMEOUT_MS = 90_000;
 
@@ -25,9 +19,26 @@ interface Options {
   token: string | undefined;
 }
 
-export async function replay(args: readonly string[], out: Output, env: NodeJS.ProcessEnv): Promise<number> {
-  const options = await parseArgs(args, env, out);
-  if (!options) return 2;
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'send recorded requests (RECORD_DIR) in order; report whether each status matches',
+  usage: `usage: scim-proxy replay DIR --to URL [--profile ID] [--token-file FILE]
+
+  DIR                recorded files (RECORD_DIR) or corpus cases, sent in file-name order
+  --to URL           where to send them: the proxy's base URL, e.g. http://localhost:8080
+  --profile ID       send to this MAS profile instead of the recorded one
+  --token-file FILE  the proxy's Secret Token (SCIM_TOKEN) to present; or set REPLAY_TOKEN
+
+Before sending anything, replay checks once that the proxy answers at --to and accepts the token.
+Exit 0 when every file matches, 1 on any mismatch, 2 when it could not start.`,
+  options: { to: { type: 'string' }, profile: { type: 'string' }, 'token-file': { type: 'string' } },
+  positionals: [1, 1],
+  run: (input, out, env) => replay(input, out, env),
+};
+
+async function replay(input: Invocation, out: Output, env: NodeJS.ProcessEnv): Promise<number> {
+  const options = await optionsOf(input, env, out);
+  if (!options) return USAGE_ERROR;
   let files: string[];
   try {
     files = (await readdir(options.dir)).filter((name) => name.endsWith('.json')).sort();
@@ -35,7 +46,12 @@ export async function replay(args: readonly string[], out: Output, env: NodeJS.P
     out.error(
       `replay: cannot read ${options.dir} (${(error as NodeJS.ErrnoException).code}); give the recording directory`,
     );
-    return 2;
+    return USAGE_ERROR;
+  }
+  const refused = await preflight(options, files[0] && path.join(options.dir, files[0]));
+  if (refused) {
+    out.error(`replay: ${refused}; nothing was sent`);
+    return USAGE_ERROR;
   }
   const ids = idMap();
   let matched = 0;
@@ -46,6 +62,40 @@ export async function replay(args: readonly string[], out: Output, env: NodeJS.P
   }
   out.log(`replay: ${matched} of ${files.length} files match the recording`);
   return matched === files.length ? 0 : 1;
+}
+
+/**
+ * One harmless read before the first file: a proxy that cannot be reached, or that refuses the
+ * token, would otherwise turn every file into a MISMATCH that says nothing about the recording.
+ */
+async function preflight(options: Options, first: string | undefined): Promise<string | undefined> {
+  let profile = options.profile;
+  if (!profile && first) {
+    try {
+      const recorded = readCase(JSON.parse(await readFile(first, 'utf8')));
+      if (typeof recorded !== 'string') profile = parseResourcePath(recorded.request.path)?.profile;
+    } catch {
+      // The file's own verdict will say what is wrong with it.
+    }
+  }
+  const probe = new URL(`/scim/v2/${encodeURIComponent(profile ?? 'replay-check')}/Users`, options.to.origin);
+  probe.search = `filter=${encodeURIComponent('userName eq "scim-proxy-replay-check"')}`;
+  let res: Response;
+  try {
+    res = await fetch(probe, {
+      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    await res.body?.cancel();
+  } catch (error) {
+    const cause = (error as Error).cause as NodeJS.ErrnoException | undefined;
+    return `cannot reach ${options.to.origin} (${cause?.code ?? cause?.message ?? (error as Error).message}); check --to and that the proxy runs`;
+  }
+  if (res.status === 401)
+    return options.token
+      ? `the proxy at ${options.to.origin} refused the token (401); give its SCIM_TOKEN in REPLAY_TOKEN or --token-file`
+      : `the proxy at ${options.to.origin} wants a Secret Token (401); set REPLAY_TOKEN or --token-file FILE to its SCIM_TOKEN`;
+  return undefined;
 }
 
 async function replayOne(
@@ -129,32 +179,21 @@ function parse(text: string): unknown {
   }
 }
 
-async function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv, out: Output): Promise<Options | undefined> {
-  const positional: string[] = [];
-  const flags: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const value = args[i + 1];
-    if (!['--to', '--profile', '--token-file'].includes(arg) || value === undefined) {
-      out.error(USAGE);
-      return undefined;
-    }
-    flags[arg] = value;
-    i += 1;
+async function optionsOf(input: Invocation, env: NodeJS.ProcessEnv, out: Output): Promise<Options | undefined> {
+  const to = String(input.values.to ?? '');
+  if (!to) {
+    out.error("replay: --to URL is missing; give the proxy's base URL, e.g. --to http://localhost:8080");
+    return undefined;
   }
-  const dir = positional[0];
-  const to = flags['--to'];
-  if (!dir || !to || positional.length > 1 || !URL.canParse(to)) {
-    out.error(USAGE);
+  if (!URL.canParse(to) || !/^https?:$/.test(new URL(to).protocol)) {
+    out.error(
+      `replay: --to ${to} is not an http(s) URL; write it with its scheme, e.g. http://${to.replace(/^\w+:\/\//, '')}`,
+    );
     return undefined;
   }
   let token = env.REPLAY_TOKEN?.trim() || undefined;
-  const tokenFile = flags['--token-file'];
-  if (tokenFile) {
+  const tokenFile = input.values['token-file'];
+  if (typeof tokenFile === 'string') {
     try {
       token = (await readFile(tokenFile, 'utf8')).trim();
     } catch (error) {
@@ -162,5 +201,6 @@ async function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv, out: O
       return undefined;
     }
   }
-  return { dir, to: new URL(to), profile: flags['--profile'], token };
+  const profile = typeof input.values.profile === 'string' ? input.values.profile : undefined;
+  return { dir: input.positionals[0] as string, to: new URL(to), profile, token };
 }

@@ -11,7 +11,21 @@ import { jsonEqual } from '../scim/json.ts';
 import { isPlainObject, type PlainObject } from '../scim/patch.ts';
 import { parseResourcePath } from '../scim/resource-path.ts';
 import { engineOptionsFor } from '../service.ts';
+import type { Command } from './command.ts';
 import type { Output } from './output.ts';
+
+export const rewriteCommand: Command = {
+  name: 'rewrite',
+  summary: 'print the request MAS would receive for one Entra request (corpus format)',
+  usage: `usage: scim-proxy rewrite [FILE|-]
+
+Prints, as JSON, what MAS would receive for one Entra request and which rules changed it, or why the
+proxy would refuse it. FILE holds {"method", "path", "query"?, "body"?} or a corpus case
+{"request": {...}, "expect": {...}} (then matchesExpect says whether the rules still do what it says).
+Without FILE, or with -, the request is read from standard input. Uses RULES_DIR and GROUP_MAP_FILE.`,
+  positionals: [0, 1],
+  run: ({ positionals }, out, env) => rewrite(positionals, out, env),
+};
 
 export async function rewrite(args: readonly string[], out: Output, env: NodeJS.ProcessEnv): Promise<number> {
   const file = args[0] ?? '-';

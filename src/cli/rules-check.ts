@@ -1,7 +1,19 @@
 // `scim-proxy rules check [DIR]`: validates rule files and runs their examples, like oauth2-proxy's
 // --config-test, so a rule is checked before it is rolled out in a ConfigMap.
 import { loadRules, RuleLoadError, ruleDirs } from '../rules/load.ts';
+import type { Command } from './command.ts';
 import type { Output } from './output.ts';
+
+export const rulesCheckCommand: Command = {
+  name: 'rules check',
+  summary: 'validate the built-in rules and those in DIR, and run every example',
+  usage: `usage: scim-proxy rules check [DIR...]
+
+Validates the built-in rules and the rule files (*.yaml) of each DIR (as RULES_DIR), and runs every
+example they carry. Exit 0 when all hold, 1 listing every problem otherwise.`,
+  positionals: [0, Number.POSITIVE_INFINITY],
+  run: ({ positionals }, out) => rulesCheck(positionals, out),
+};
 
 export async function rulesCheck(args: readonly string[], out: Output): Promise<number> {
   try {

@@ -75,7 +75,7 @@ test('halves of a client, short secrets and keys that cannot sign are each a pro
   assert.match(problemsOf({ OAUTH_CLIENT_ID: 'entra' }), /OAUTH_CLIENT_SECRET \(or OAUTH_CLIENT_SECRET_FILE\) is not/);
   assert.match(
     problemsOf({ OAUTH_CLIENT_ID: 'has:colon', OAUTH_CLIENT_SECRET: CLIENT_SECRET }),
-    /OAUTH_CLIENT_ID: must be printable ASCII/,
+    /OAUTH_CLIENT_ID="has:colon" is not a client id; use printable ASCII without spaces or colons/,
   );
 });
 
