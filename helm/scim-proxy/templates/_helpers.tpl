@@ -76,7 +76,7 @@ Secret that holds the credentials: the existing one, or the one the chart create
 The chart renders its own Secret only without existingSecret and with at least one value set.
 */}}
 {{- define "scim-proxy.createSecret" -}}
-{{- if and (not .Values.secret.existingSecret) (or .Values.secret.scimToken .Values.secret.masApiKey .Values.secret.masToken) }}true{{ end }}
+{{- if and (not .Values.secret.existingSecret) (or .Values.secret.scimToken .Values.secret.masApiKey .Values.secret.masToken .Values.secret.oauthClientSecret .Values.secret.oauthSigningKey) }}true{{ end }}
 {{- end }}
 
 {{- define "scim-proxy.rulesConfigMap" -}}
