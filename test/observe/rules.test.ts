@@ -35,21 +35,14 @@ test("the rules' unit tests pass and cover every alert", (t) => {
   for (const alert of alerts()) assert.ok(tested.has(alert.alert), `${alert.alert} has no promtool test`);
 });
 
-test('every alert is prefixed, has a severity, a summary, a description and a runbook anchor', () => {
+test('every alert is prefixed, has a severity, a summary, a description and a runbook', () => {
+  // Where each runbook_url points is checked with the runbooks themselves, in test/docs/reference.test.ts.
   for (const alert of alerts()) {
     assert.match(alert.alert, /^ScimProxy[A-Z]\w+$/);
     assert.ok(['critical', 'warning', 'info'].includes(alert.labels.severity), alert.alert);
     assert.ok(alert.annotations.summary && alert.annotations.description, alert.alert);
-    assert.equal(
-      alert.annotations.runbook_url,
-      `https://github.com/scim-proxy/scim-proxy/blob/main/docs/runbooks.md#runbook-${alert.alert.toLowerCase()}`,
-    );
+    assert.ok(alert.annotations.runbook_url, alert.alert);
   }
-});
-
-test('the runbooks have a section for every alert, under the heading its anchor names', () => {
-  const runbook = readFileSync('docs/runbooks.md', 'utf8');
-  for (const alert of alerts()) assert.match(runbook, new RegExp(`^#+ Runbook: ${alert.alert}$`, 'm'), alert.alert);
 });
 
 test('the dashboard has a fixed uid, the three variables and every panel on the chosen data source', () => {
