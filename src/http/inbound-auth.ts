@@ -2,7 +2,7 @@
 // own token endpoint (OAUTH_CLIENT_ID), or either when both are configured. Static tokens are compared
 // on fixed-length digests with timingSafeEqual, so neither length nor first wrong byte shows in the
 // response time. A refusal names what failed and never repeats the token.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { type AccessTokens, TOKEN_REFUSALS, type TokenRefusal } from '../oauth/access-tokens.ts';
 import { TOKEN_PATH } from '../oauth/token-endpoint.ts';
@@ -12,7 +12,8 @@ import { ScimError } from '../scim/error.ts';
 export const AUTH_REFUSALS = ['missing', 'not_bearer', 'unknown_token', ...TOKEN_REFUSALS] as const;
 export type AuthRefusal = (typeof AUTH_REFUSALS)[number];
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+// One-shot: no Hash object per request.
+const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 export interface InboundAuthOptions {

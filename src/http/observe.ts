@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { Logger } from 'winston';
 import type { ExchangeObserver } from '../exchange.ts';
 
@@ -8,20 +8,22 @@ import type { ExchangeObserver } from '../exchange.ts';
  * observer failing on an odd exchange is logged, and the others still run.
  */
 export function observe(observers: readonly ExchangeObserver[], logger?: Logger): RequestHandler {
-  return function observe(_req, res, next) {
-    res.once('close', () => {
-      for (const observer of observers) {
-        try {
-          observer(res.locals.exchange, res.statusCode);
-        } catch (error) {
-          logger?.error('an exchange observer failed', {
-            requestId: res.locals.exchange?.id,
-            observer: observer.name || 'anonymous',
-            error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-          });
-        }
+  // One listener for every response (it reads the response as `this`), not a closure per request.
+  function finished(this: Response): void {
+    for (const observer of observers) {
+      try {
+        observer(this.locals.exchange, this.statusCode);
+      } catch (error) {
+        logger?.error('an exchange observer failed', {
+          requestId: this.locals.exchange?.id,
+          observer: observer.name || 'anonymous',
+          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        });
       }
-    });
+    }
+  }
+  return function observe(_req, res, next) {
+    res.once('close', finished);
     next();
   };
 }

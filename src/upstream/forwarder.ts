@@ -46,6 +46,16 @@ const THROTTLE_WAIT_LIMIT_MS = 10_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 type OnResponse = (upstream: IncomingMessage) => void;
+
+/**
+ * The body as the one chunk of a stream. Readable.from of a Buffer pushes it whole; of an array it
+ * would go through an async iterator, a promise and a tick per item, on every request.
+ */
+const bodyStream = (payload: Buffer): Readable =>
+  payload.length > 0 ? Readable.from(payload) : new Readable({ read: endStream });
+function endStream(this: Readable): void {
+  this.push(null);
+}
 interface Attempt {
   renewed: boolean;
   throttled: number;
@@ -140,7 +150,7 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
         }
         respond(upstream, waitMs).catch(fail);
       });
-      proxy.web(req, res, { buffer: Readable.from(payload.length > 0 ? [payload] : []) }, (error) => {
+      proxy.web(req, res, { buffer: bodyStream(payload) }, (error) => {
         const code = (error as NodeJS.ErrnoException).code;
         // A GET that lost its connection before MAS answered changed nothing: send it once more.
         if (code === 'ECONNRESET' && SAFE_METHODS.has(req.method) && !attempt.reset && elapsedMs() < timeoutMs) {
