@@ -45,8 +45,10 @@ export function applyRules(
   const relevant = relevantRules(rules, direction, subject.method, subject.resource);
   if (relevant.length === 0)
     return { query: subject.query, body: subject.body, applied: [], outcome: { kind: 'forward' } };
-  // The one copy per request: actions are pure, the engine writes only into this document.
-  const document = { query: cloneJson(subject.query), body: cloneJson(subject.body) };
+  // Rules read the subject's own objects; a member (query or body) is copied only when a rule is
+  // about to change it, so a request no rule changes costs no copy at all.
+  const document: Record<string, unknown> = { query: subject.query, body: subject.body };
+  const copied = new Set<string>();
   const context: ActionContext = {
     method: subject.method,
     resource: subject.resource,
@@ -58,16 +60,32 @@ export function applyRules(
   const touched = new Set<string>();
   // Untouched parts go back as the subject's own objects: "unchanged" then costs no deep comparison.
   const result = () => ({
-    query: touched.has('query') ? document.query : subject.query,
+    query: touched.has('query') ? (document.query as Record<string, string>) : subject.query,
     body: touched.has('body') ? document.body : subject.body,
   });
   for (const rule of relevant) {
-    const matches = selector(rule.select)(document);
-    const effects = matches.map((match) => rule.action.run(match.value, rule.params, context));
+    const select = selector(rule.select);
+    let matches = select(document);
+    let effects = effectsOf(rule, matches, context);
     const decisive = effects.find((e) => e.kind === 'refuse') ?? effects.find((e) => e.kind === 'answer');
     if (decisive?.kind === 'refuse' || decisive?.kind === 'answer') {
       applied.push(rule.id);
       return { ...result(), applied, outcome: { ...decisive, rule: rule.id } };
+    }
+    // A write inside a member not yet copied (replacing a whole member writes only into `document`).
+    const uncopied = matches.filter(
+      (match, i) => match.parent !== document && writes(match.parent, effects[i] as Effect) && !copied.has(match.top),
+    );
+    if (uncopied.length > 0) {
+      // The first change inside a member: copy it, then select and run again on the copy, so that
+      // every effect (which may hold parts of what its action read) refers to the copy, never the subject.
+      for (const { top } of uncopied) {
+        if (copied.has(top)) continue;
+        document[top] = cloneJson(document[top]);
+        copied.add(top);
+      }
+      matches = select(document);
+      effects = effectsOf(rule, matches, context);
     }
     let changed = false;
     for (let i = matches.length - 1; i >= 0; i--) {
@@ -128,9 +146,19 @@ function cloneJson<T>(value: T): T {
   return copy as T;
 }
 
+function effectsOf(rule: Rule, matches: readonly Match[], context: ActionContext): Effect[] {
+  const effects: Effect[] = new Array(matches.length);
+  for (let i = 0; i < matches.length; i++)
+    effects[i] = rule.action.run((matches[i] as Match).value, rule.params, context);
+  return effects;
+}
+
+/** Whether carrying `effect` out into `parent` changes the document. */
+const writes = (parent: Match['parent'], effect: Effect): boolean => effect.kind !== 'keep' && parent !== null;
+
 /** Carries one effect out in the document; true when it changed something. */
 function write({ parent, parentProperty }: Match, effect: Effect): boolean {
-  if (effect.kind === 'keep' || parent === null) return false;
+  if (!writes(parent, effect) || parent === null) return false;
   if (Array.isArray(parent)) {
     const index = Number(parentProperty);
     if (effect.kind === 'replace') parent[index] = effect.value;

@@ -42,6 +42,32 @@ test('the original request is never modified in place', () => {
   assert.equal(JSON.stringify(s.body), before);
 });
 
+test('no request of the corpus is modified in place, whatever the rules change in it', () => {
+  for (const c of corpus) {
+    const s = subject(c.request.method, c.request.path, structuredClone(c.request.body), {
+      ...(c.request.query ?? {}),
+    });
+    const before = JSON.stringify([s.body, s.query]);
+    const result = applyRules(rules, s);
+    assert.equal(JSON.stringify([s.body, s.query]), before, c.name);
+    // Rewriting the result again must not reach back into the request either.
+    applyRules(rules, { ...s, query: result.query, body: result.body });
+    assert.equal(JSON.stringify([s.body, s.query]), before, `${c.name}, rewritten twice`);
+  }
+});
+
+test('what no rule changes comes back as the request’s own objects, not a copy', () => {
+  const s = subject('POST', '/scim/v2/p/Users', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName: 'alice@contoso.com',
+    active: true,
+  });
+  const result = applyRules(rules, s);
+  assert.deepEqual(result.applied, []);
+  assert.equal(result.body, s.body);
+  assert.equal(result.query, s.query);
+});
+
 test('a legacy removal written Members with a single value object removes just that member', () => {
   const result = applyRules(rules, groupPatch({ op: 'REMOVE', path: 'Members', value: { value: 'u7' } }));
   assert.deepEqual((result.body as { Operations: unknown[] }).Operations, [
