@@ -1,11 +1,14 @@
 // `helm lint` and `helm template` over the default values and every ci/*.yaml variant, wherever a
-// helm binary is on the PATH (a developer laptop, an OpenShift pipeline). Skipped without one.
+// helm binary is on the PATH (a developer laptop, hosted CI, an OpenShift pipeline), each manifest
+// validated against the same schemas as chart-render.test.ts. Skipped without helm; the render of
+// chart-render.test.ts (Helm's engine without the binary) runs everywhere.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { manifestProblems } from '../support/manifest-schema.ts';
 
 const chartDir = join(import.meta.dirname, '..', '..', 'helm', 'scim-proxy');
 
@@ -33,18 +36,28 @@ describe('helm', () => {
     }
   });
 
-  it('renders every values variant into YAML documents that all have a kind', (t) => {
+  it('renders every values variant into manifests the API server accepts', (t) => {
     if (!helmFound()) {
       t.skip('helm binary not found');
       return;
     }
     for (const file of variants()) {
-      const out = helm(['template', 'scim', chartDir, '-n', 'scim-proxy', ...(file ? ['-f', file] : [])]);
+      const apiVersions = ['monitoring.coreos.com/v1', 'route.openshift.io/v1', 'grafana.integreatly.org/v1beta1'];
+      const out = helm([
+        'template',
+        'scim',
+        chartDir,
+        '-n',
+        'scim-proxy',
+        ...apiVersions.flatMap((v) => ['--api-versions', v]),
+        ...(file ? ['-f', file] : []),
+      ]);
       const docs = parseAllDocuments(out).filter((doc) => doc.contents !== null);
       assert.ok(docs.length > 0);
       for (const doc of docs) {
         assert.deepEqual(doc.errors, [], String(file));
         assert.equal(typeof doc.get('kind'), 'string', String(file));
+        assert.deepEqual(manifestProblems(doc.toJS()), [], String(file));
       }
     }
   });
