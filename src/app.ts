@@ -26,7 +26,8 @@ const RESPONSE_LIMIT_BYTES = 32 * 1024 * 1024;
 
 export interface AppParts {
   masUrl: URL;
-  scimTokens: readonly string[];
+  /** Entra's Secret Tokens, read at each request (SCIM_TOKEN_FILE rotates); never empty once set. */
+  scimTokens: () => readonly string[];
   credentials: Credentials;
   /** The current rules; a function so a reload swaps them between requests. */
   rules: () => readonly Rule[];
@@ -72,7 +73,7 @@ export function createApp(parts: AppParts): Express {
       masUrl: parts.masUrl,
       timeoutMs: parts.upstreamTimeoutMs,
       credentials: parts.credentials,
-      dropCallerAuthorization: parts.scimTokens.length > 0 || oauth !== undefined,
+      dropCallerAuthorization: parts.scimTokens().length > 0 || oauth !== undefined,
       engineOptions: parts.engineOptions,
       responseLimitBytes: RESPONSE_LIMIT_BYTES,
       ...(parts.onUpstreamRetry && { onRetry: parts.onUpstreamRetry }),

@@ -19,6 +19,10 @@ export interface Config {
   masToken: string | undefined;
   masApiKeyId: string | undefined;
   masApiKey: string | undefined;
+  /** The files SCIM_TOKEN, MAS_API_KEY and MAS_TOKEN were read from, re-read when their Secret rotates. */
+  secretFiles: { scimToken: string | undefined; masApiKey: string | undefined; masToken: string | undefined };
+  /** How often those files and the TLS certificate are checked for a rotation; 0 reads them once. */
+  secretsReloadIntervalMs: number;
   rulesDir: string | undefined;
   groupMapFile: string | undefined;
   upstreamTimeoutMs: number;
@@ -98,6 +102,7 @@ const NUMBERS = {
   RECORD_MAX_FILES: { min: 1, max: 10_000_000, fallback: 10_000 },
   RECORD_MAX_BYTES: { min: 1024, max: 107_374_182_400, fallback: 1_073_741_824 },
   RULES_RELOAD_INTERVAL_MS: { min: 0, max: 3_600_000, fallback: 5_000 },
+  SECRETS_RELOAD_INTERVAL_MS: { min: 0, max: 3_600_000, fallback: 5_000 },
   MAS_MAX_CONCURRENCY: { min: 0, max: 10_000, fallback: 32 },
   MAS_QUEUE_LIMIT: { min: 0, max: 1_000_000, fallback: 1_000 },
   MAS_QUEUE_TIMEOUT_MS: {
@@ -215,6 +220,14 @@ export function masUrlProblem(raw: string): string | undefined {
 const SECRETS = ['SCIM_TOKEN', 'MAS_TOKEN', 'MAS_API_KEY'] as const;
 type ReadFile = (file: string) => string;
 
+/** SCIM_TOKEN's comma-separated list: two tokens overlap while Entra moves from one to the other. */
+export function scimTokenList(text: string): string[] {
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
+
 /** Reads VAR or VAR_FILE (a mounted Secret); both set is a mistake worth stopping for. */
 function secret(env: NodeJS.ProcessEnv, name: string, readFile: ReadFile, problems: string[]): string | undefined {
   const direct = env[name]?.trim() || undefined;
@@ -231,6 +244,8 @@ function secret(env: NodeJS.ProcessEnv, name: string, readFile: ReadFile, proble
   }
 }
 
+const fileOf = (env: NodeJS.ProcessEnv, name: string): string | undefined => env[`${name}_FILE`]?.trim() || undefined;
+
 export function loadConfig(
   env: NodeJS.ProcessEnv,
   readFile: ReadFile = (f) => readFileSync(f, 'utf8'),
@@ -246,10 +261,7 @@ export function loadConfig(
   if (masUrlWrong) problems.push(masUrlWrong);
   problems.push(...portClashes(env), ...timeBudget(env));
   const [scimToken, masToken, masApiKey] = SECRETS.map((name) => secret(env, name, readFile, problems));
-  const scimTokens = (scimToken ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
+  const scimTokens = scimTokenList(scimToken ?? '');
   const auditHashSalt = secret(env, 'AUDIT_HASH_SALT', readFile, problems);
   const masApiKeyId = env.MAS_API_KEY_ID?.trim() || undefined;
   if (Boolean(masApiKeyId) !== Boolean(masApiKey)) {
@@ -285,6 +297,12 @@ export function loadConfig(
     masToken,
     masApiKeyId,
     masApiKey,
+    secretFiles: Object.freeze({
+      scimToken: fileOf(env, 'SCIM_TOKEN'),
+      masApiKey: fileOf(env, 'MAS_API_KEY'),
+      masToken: fileOf(env, 'MAS_TOKEN'),
+    }),
+    secretsReloadIntervalMs: e.SECRETS_RELOAD_INTERVAL_MS,
     rulesDir: e.RULES_DIR,
     groupMapFile: e.GROUP_MAP_FILE,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,

@@ -1,9 +1,9 @@
 // The running service: the SCIM listener in front of MAS (or of the built-in simulator), with
 // graceful draining. main.ts adds only the process concerns (environment, signals, exit codes).
-import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import type { Logger } from 'winston';
 import { createApp } from './app.ts';
 import type { Config, OAuthConfig } from './config.ts';
@@ -19,11 +19,13 @@ import { signingKeys } from './oauth/signing-keys.ts';
 import { tokenEndpoint } from './oauth/token-endpoint.ts';
 import type { Metrics } from './observe/metrics.ts';
 import { tokenExpiry } from './observe/token-expiry.ts';
+import { type RotatingSecrets, rotatingSecrets } from './rotating-secrets.ts';
 import type { EngineOptions } from './rules/action.ts';
 import { startRuleSet } from './rules/reload.ts';
 import { apiKeyCredentials } from './upstream/api-key-credentials.ts';
 import { type Credentials, passThrough, staticToken } from './upstream/credentials.ts';
 import { type MasGate, masGate } from './upstream/mas-gate.ts';
+import { watchFile } from './watched-file.ts';
 
 export interface Service {
   port: number;
@@ -55,17 +57,26 @@ export async function engineOptionsFor(config: Config): Promise<EngineOptions> {
   };
 }
 
-export function credentialsFor(config: Config, masUrl: URL, metrics?: Metrics): Credentials {
+/** MAS credentials; with `secrets`, a rotated API key or token file is used from the next request on. */
+export function credentialsFor(
+  config: Config,
+  masUrl: URL,
+  metrics?: Metrics,
+  secrets?: Pick<RotatingSecrets, 'masApiKey' | 'masToken'>,
+): Credentials {
   if (config.masApiKeyId && config.masApiKey) {
+    const key = secrets?.masApiKey;
     return apiKeyCredentials({
       masUrl,
       keyId: config.masApiKeyId,
-      key: config.masApiKey,
+      key: key ? () => key() ?? '' : config.masApiKey,
       expiry: config.masJwtExpiry,
       ...(metrics && { onRenewal: metrics.tokenRefresh, onExpiry: metrics.tokenExpiry }),
     });
   }
-  return config.masToken ? staticToken(config.masToken) : passThrough;
+  if (!config.masToken) return passThrough;
+  const token = secrets?.masToken;
+  return staticToken(token ? () => token() ?? '' : config.masToken);
 }
 
 /** The token endpoint and its access tokens, reporting to the metrics. */
@@ -120,14 +131,21 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
     logger: parts.logger,
     metrics,
   });
+  const secrets = await rotatingSecrets(config, {
+    logger: parts.logger,
+    ...(metrics && {
+      onReload: metrics.secretReload,
+      onMasToken: (token: string) => metrics.tokenExpiry(tokenExpiry(token)),
+    }),
+  });
   const readiness: Readiness = { ready: false };
   // A static MAS_TOKEN is usually a JWT: its expiry is the one date the operator must not miss.
   if (config.masToken && !parts.credentials) metrics?.tokenExpiry(tokenExpiry(config.masToken));
   const observers = [...(metrics ? [metrics.observer] : []), ...(parts.observers ?? [])];
   const app = createApp({
     masUrl,
-    scimTokens: config.scimTokens,
-    credentials: parts.credentials ?? credentialsFor(config, masUrl, metrics),
+    scimTokens: secrets.scimTokens,
+    credentials: parts.credentials ?? credentialsFor(config, masUrl, metrics, secrets),
     rules: rules.current,
     engineOptions: await engineOptionsFor(config),
     bodyLimitBytes: config.bodyLimitBytes,
@@ -151,9 +169,12 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
       .on('clientError', clientError());
   const servers: http.Server[] = [serve(http.createServer(options))];
   const { tls } = config;
-  if (tls) {
-    const [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
-    servers.push(serve(https.createServer({ ...options, cert, key })));
+  const servingCert = tls && (await watchServingCert(tls, config.secretsReloadIntervalMs, parts.logger, metrics));
+  if (servingCert) {
+    const server = serve(https.createServer({ ...options, ...servingCert.current() }));
+    // New connections get the rotated certificate; open ones finish with the one they negotiated.
+    servingCert.onChange = (pair) => server.setSecureContext(pair);
+    servers.push(server);
   }
   const ports = await Promise.all(
     servers.map((server, i) => listen(server, i === 0 ? config.port : (tls?.port ?? 0), parts.host ?? '0.0.0.0')),
@@ -171,11 +192,40 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
   const drain = () => {
     readiness.ready = false;
     rules.stop();
+    secrets.stop();
+    servingCert?.stop();
     connections.closeAll();
     draining ??= Promise.all(servers.map((server) => close(server, config.shutdownTimeoutMs))).then(() => {});
     return draining;
   };
   return { port, ...(ports[1] !== undefined && { tlsPort: ports[1] }), readiness, drain };
+}
+
+/**
+ * The serving certificate and its key (service-ca renews them in their Secret before they expire),
+ * read as a pair: a pair that does not match (read across a rotation) is refused and read again.
+ */
+async function watchServingCert(
+  tls: NonNullable<Config['tls']>,
+  intervalMs: number,
+  logger: Logger,
+  metrics: Metrics | undefined,
+) {
+  const handle: { onChange?: (pair: { cert: Buffer; key: Buffer }) => void } = {};
+  const watched = await watchFile({
+    name: 'TLS_CERT_FILE',
+    files: [tls.certFile, tls.keyFile],
+    parse: ([cert, key]) => {
+      const pair = { cert: cert as Buffer, key: key as Buffer };
+      createSecureContext(pair);
+      return pair;
+    },
+    intervalMs,
+    logger,
+    ...(metrics && { onReload: (result: 'success' | 'failure') => metrics.secretReload('TLS_CERT_FILE', result) }),
+    onChange: (pair) => handle.onChange?.(pair),
+  });
+  return Object.assign(handle, { current: watched.current, stop: watched.stop });
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {

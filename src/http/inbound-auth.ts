@@ -17,7 +17,8 @@ const digest = (value: string): Buffer => hash('sha256', value, 'buffer');
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 export interface InboundAuthOptions {
-  tokens: readonly string[];
+  /** The static tokens, read at each request: SCIM_TOKEN_FILE is re-read when its Secret rotates. */
+  tokens: () => readonly string[];
   /** Accepts scim-proxy's own access tokens too; undefined when OAuth is off. */
   accessTokens?: AccessTokens;
   /** The audience and issuer access tokens must carry, quoted in refusals to help an administrator. */
@@ -26,7 +27,9 @@ export interface InboundAuthOptions {
 }
 
 export function inboundAuth({ tokens, accessTokens, expected, onFailure }: InboundAuthOptions): RequestHandler {
-  const digests = tokens.map(digest);
+  // A rotated token file replaces the list (never with an empty one): digests follow it.
+  let source = tokens();
+  let digests = source.map(digest);
   const how = [
     ...(digests.length > 0 ? ['the Secret Token configured in SCIM_TOKEN'] : []),
     ...(accessTokens ? [`an access token from POST ${TOKEN_PATH}`] : []),
@@ -41,6 +44,11 @@ export function inboundAuth({ tokens, accessTokens, expected, onFailure }: Inbou
     });
   };
   return async function inboundAuth(req, _res, next) {
+    const current = tokens();
+    if (current !== source) {
+      source = current;
+      digests = current.map(digest);
+    }
     // With neither, the caller's Authorization is MAS's business: it passes through unread.
     if (digests.length === 0 && !accessTokens) return next();
     const authorization = req.get('authorization');

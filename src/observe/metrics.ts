@@ -35,6 +35,8 @@ export interface Metrics {
   /** When the MAS token in use expires; undefined when unknown (the series then reads 0). */
   tokenExpiry(expiresAt: Date | undefined): void;
   rulesReload(result: 'success' | 'failure'): void;
+  /** A rotated credential or certificate file re-read (SCIM_TOKEN_FILE, MAS_API_KEY_FILE, MAS_TOKEN_FILE, TLS_CERT_FILE). */
+  secretReload(file: string, result: 'success' | 'failure'): void;
   /** Requests holding a MAS slot and waiting for one (MAS_MAX_CONCURRENCY). */
   masQueue(state: { inFlight: number; queued: number }): void;
   /** How long a request waited for a MAS slot. */
@@ -133,6 +135,13 @@ export function createMetrics(registry: Registry, { version }: { version: string
     registers,
   });
 
+  const secretReloads = new Counter({
+    name: 'scim_proxy_secret_reloads_total',
+    help: 'Rotated credential and certificate files re-read, by file variable and result.',
+    labelNames: ['file', 'result'],
+    registers,
+  });
+
   const inFlight = new Gauge({
     name: 'scim_proxy_mas_in_flight_requests',
     help: 'Requests sent to MAS and not yet answered (capped by MAS_MAX_CONCURRENCY).',
@@ -202,6 +211,7 @@ export function createMetrics(registry: Registry, { version }: { version: string
     tokenRefresh: (result) => refreshes.inc({ result }),
     tokenExpiry: (expiresAt) => expiry.set(expiresAt ? expiresAt.getTime() / 1000 : 0),
     rulesReload: (result) => reloads.inc({ result }),
+    secretReload: (file, result) => secretReloads.inc({ file, result }),
     masQueue({ inFlight: flying, queued }) {
       inFlight.set(flying);
       queueDepth.set(queued);

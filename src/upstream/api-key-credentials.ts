@@ -8,7 +8,8 @@ import type { Credentials } from './credentials.ts';
 export interface ApiKeyOptions {
   masUrl: URL;
   keyId: string;
-  key: string;
+  /** The key; a function when it is re-read from MAS_API_KEY_FILE: a new key mints a new JWT at the next request. */
+  key: string | (() => string);
   /** Sent as `mas-jwt-expiry-duration` (ISO 8601, e.g. PT12H); MAS's default is short. */
   expiry: string;
   fetch?: typeof fetch;
@@ -22,6 +23,8 @@ export interface ApiKeyOptions {
 
 interface Cached {
   header: string;
+  /** The API key the JWT was minted with: a rotated key replaces it. */
+  key: string;
   /** When to renew, in ms since the epoch: before `exp`, with a margin; Infinity when it never expires. */
   renewAt: number;
 }
@@ -30,15 +33,17 @@ export function apiKeyCredentials(options: ApiKeyOptions): Credentials {
   const { masUrl, keyId, key, expiry, now = Date.now, timeoutMs = 15_000 } = options;
   const doFetch = options.fetch ?? fetch;
   const url = new URL('/v1/authenticate', masUrl);
-  const basic = `Basic ${Buffer.from(`${keyId}:${key}`).toString('base64')}`;
+  const currentKey = typeof key === 'string' ? () => key : key;
+  const basicFor = (secret: string) => `Basic ${Buffer.from(`${keyId}:${secret}`).toString('base64')}`;
   let cached: Cached | undefined;
   let renewing: Promise<Cached> | undefined;
 
   async function mint(): Promise<Cached> {
+    const key = currentKey();
     let res: Response;
     try {
       res = await doFetch(url, {
-        headers: { authorization: basic, 'mas-jwt-expiry-duration': expiry, accept: 'application/json' },
+        headers: { authorization: basicFor(key), 'mas-jwt-expiry-duration': expiry, accept: 'application/json' },
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
@@ -63,10 +68,10 @@ export function apiKeyCredentials(options: ApiKeyOptions): Credentials {
     }
     const expiresAt = tokenExpiry(body.token);
     options.onExpiry?.(expiresAt);
-    if (expiresAt === undefined) return { header: `Bearer ${body.token}`, renewAt: Number.POSITIVE_INFINITY };
+    if (expiresAt === undefined) return { header: `Bearer ${body.token}`, key, renewAt: Number.POSITIVE_INFINITY };
     // Renew when a fifth of the lifetime is left, and at least a minute before it ends.
     const margin = Math.max(60_000, (expiresAt.getTime() - now()) / 5);
-    return { header: `Bearer ${body.token}`, renewAt: expiresAt.getTime() - margin };
+    return { header: `Bearer ${body.token}`, key, renewAt: expiresAt.getTime() - margin };
   }
 
   function renew(): Promise<Cached> {
@@ -88,7 +93,7 @@ export function apiKeyCredentials(options: ApiKeyOptions): Credentials {
 
   return {
     async authorization() {
-      if (cached && now() < cached.renewAt) return cached.header;
+      if (cached && now() < cached.renewAt && cached.key === currentKey()) return cached.header;
       return (await renew()).header;
     },
     renewable: true,

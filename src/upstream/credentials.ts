@@ -10,9 +10,10 @@ export interface Credentials {
   renewAfterRejection(used: string | undefined): Promise<void>;
 }
 
-export function staticToken(token: string): Credentials {
-  const header = `Bearer ${token}`;
-  return { authorization: async () => header, renewable: false, renewAfterRejection: async () => {} };
+/** A fixed MAS token; a function when it is re-read from MAS_TOKEN_FILE on rotation. */
+export function staticToken(token: string | (() => string)): Credentials {
+  const current = typeof token === 'string' ? () => token : token;
+  return { authorization: async () => `Bearer ${current()}`, renewable: false, renewAfterRejection: async () => {} };
 }
 
 export const passThrough: Credentials = {

@@ -129,7 +129,7 @@ test('the token check runs timingSafeEqual on fixed-size digests against every c
     syncBuiltinESMExports();
   });
   const { inboundAuth } = await import('../../src/http/inbound-auth.ts');
-  const check = inboundAuth({ tokens: [ENTRA_TOKEN, 'second-token-for-rotation'] });
+  const check = inboundAuth({ tokens: () => [ENTRA_TOKEN, 'second-token-for-rotation'] });
   const presented = ['', 'x', ENTRA_TOKEN.slice(0, -1), `${ENTRA_TOKEN}x`, ENTRA_TOKEN, 'y'.repeat(10_000)];
   for (const token of presented) {
     spy.mock.resetCalls();
