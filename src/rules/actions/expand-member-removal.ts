@@ -24,7 +24,7 @@ export const expandMemberRemoval = defineAction({
           kind: 'refuse',
           status: 400,
           scimType: 'invalidValue',
-          reason: `A remove of "${attribute}" lists a member without a "value" (${JSON.stringify(member)}). scim-proxy cannot tell which member to remove, and forwarding it unfiltered would remove every member. Send each member as {"value":"<id>"}.`,
+          reason: `The operation ${JSON.stringify(node).slice(0, 300)} removes from "${attribute}" a member without a "value" (${JSON.stringify(member)?.slice(0, 100)}). scim-proxy cannot tell which member to remove, and forwarding it unfiltered would remove every member. Send each member as {"value":"<id>"}.`,
         };
       }
       ids.push(String(id));
