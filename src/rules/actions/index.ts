@@ -7,6 +7,7 @@ import { dropNullProperties } from './drop-null-properties.ts';
 import { dropQueryParameters } from './drop-query-parameters.ts';
 import { expandMemberRemoval } from './expand-member-removal.ts';
 import { fixSchemaUrns } from './fix-schema-urns.ts';
+import { keepMembers } from './keep-members.ts';
 import { lowercaseOp } from './lowercase-op.ts';
 import { mapGroupDisplayName, mapGroupFilter, unmapGroupDisplayNames } from './map-group-names.ts';
 import { mergeFilteredAdds } from './merge-filtered-adds.ts';
@@ -28,6 +29,7 @@ const all: Action<never>[] = [
   dropQueryParameters,
   expandMemberRemoval,
   fixSchemaUrns,
+  keepMembers,
   lowercaseOp,
   mapGroupDisplayName,
   mapGroupFilter,
