@@ -51,6 +51,7 @@ export function createGroupRecords(): GroupRecords {
   }
 
   return {
+    attribute: records.attribute,
     get: (id) => records.get(id),
     has: (id) => records.has(id),
     set(id, record) {
@@ -64,7 +65,7 @@ export function createGroupRecords(): GroupRecords {
     },
     values: () => records.values(),
     withKey: (value) => records.withKey(value),
-    candidates: (filter) => records.candidates(filter),
+    keyIn: (filter) => records.keyIn(filter),
     holding: (userId) => [...(byMember.get(userId) ?? []), ...unlisted],
   };
 }

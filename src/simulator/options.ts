@@ -23,6 +23,16 @@ export interface SimulatorOptions {
   wipeOnUnfilteredMemberRemove?: boolean;
   /** PATCH `op` is matched without regard to case (`Remove` works); false answers 400 instead. */
   caseInsensitiveOps?: boolean;
+  /**
+   * `attributes` and `excludedAttributes` shape the answer (RFC 7644 §3.4.2.5). Whether MAS honours
+   * them is unknown; false answers as if they were not sent, to show what the proxy does then.
+   */
+  honourAttributeParameters?: boolean;
+  /**
+   * `userName eq` and `displayName eq` compare as written, as scimmy reads them. RFC 7643 makes both
+   * names not case-exact (Microsoft's SCIM Validator checks it); MAS's reading is unknown.
+   */
+  caseExactNames?: boolean;
   /** New group ids get `_` and six random lower-case letters unless the profile opts out. */
   randomGroupIdSuffix?: boolean;
   /** A profile PUT applies only when `version` increases; otherwise the stored profile is answered. */
@@ -50,6 +60,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     now: Date.now,
     wipeOnUnfilteredMemberRemove: true,
     caseInsensitiveOps: true,
+    honourAttributeParameters: true,
+    caseExactNames: false,
     randomGroupIdSuffix: true,
     profileVersionGate: true,
     acceptUnknownProfile: true,

@@ -10,6 +10,8 @@
 import type { ScimRecord } from './store.ts';
 
 export interface Records {
+  /** The indexed attribute (`userName`, `displayName`). */
+  readonly attribute: string;
   get(id: string): ScimRecord | undefined;
   has(id: string): boolean;
   /** Adds or replaces; a replaced record keeps its place in the order, as in a Map. */
@@ -23,10 +25,10 @@ export interface Records {
    */
   withKey(value: string): ScimRecord[];
   /**
-   * The records a scimmy filter can match, when the index can tell (the filter requires
-   * `<attribute> eq "<string>"`); undefined when it takes a full scan.
+   * The string a scimmy filter requires the attribute to equal (`<attribute> eq "<string>"`), when
+   * the index can answer it (its records are `withKey` that string); undefined when it takes a scan.
    */
-  candidates(filter: FilterExpressions): ScimRecord[] | undefined;
+  keyIn(filter: FilterExpressions): string | undefined;
 }
 
 /** scimmy's parsed filter: branches joined by `or`, each attribute → expression(s) joined by `and`. */
@@ -77,7 +79,11 @@ export function createRecords(attribute: string): Records {
     return found;
   }
 
+  const keyIn = (filter: FilterExpressions) =>
+    irregulars.size > 0 ? undefined : requiredEquality(filter, lowerAttribute);
+
   return {
+    attribute,
     get: (id) => byId.get(id),
     has: (id) => byId.has(id),
     set(id, record) {
@@ -101,11 +107,7 @@ export function createRecords(attribute: string): Records {
     },
     values: () => byId.values(),
     withKey,
-    candidates(filter) {
-      if (irregulars.size > 0) return undefined;
-      const value = requiredEquality(filter, lowerAttribute);
-      return value === undefined ? undefined : withKey(value);
-    },
+    keyIn,
   };
 }
 

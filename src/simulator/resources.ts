@@ -29,24 +29,29 @@ export function declareResources(): void {
   const { User, Group } = SCIMMY.Resources;
   if (!SCIMMY.Resources.declared(User)) User.extend(SCIMMY.Schemas.EnterpriseUser, false);
   SCIMMY.Resources.declare(User, {
-    egress: (resource: Target, ctx: ScimContext) => read(ctx.tenant.users, resource),
+    egress: (resource: Target, ctx: ScimContext) => read(ctx.tenant.users, resource, ctx.options),
     ingress: (resource: Target, instance: object, ctx: ScimContext) => writeUser(ctx, resource, instance),
     degress: (resource: Target, ctx: ScimContext) => dispose(ctx.tenant, 'users', resource),
   });
   SCIMMY.Resources.declare(Group, {
-    egress: (resource: Target, ctx: ScimContext) => read(ctx.tenant.groups, resource),
+    egress: (resource: Target, ctx: ScimContext) => read(ctx.tenant.groups, resource, ctx.options),
     ingress: (resource: Target, instance: object, ctx: ScimContext) => writeGroup(ctx, resource, instance),
     degress: (resource: Target, ctx: ScimContext) => dispose(ctx.tenant, 'groups', resource),
   });
 }
 
-function read(records: Records, resource: Target): ScimRecord | ScimRecord[] {
+function read(records: Records, resource: Target, options: ResolvedOptions): ScimRecord | ScimRecord[] {
   if (resource.id !== undefined) return copy(existing(records, resource.id));
   const { filter } = resource;
   if (!filter) return copy([...records.values()]);
   // The index narrows `userName eq "x"` (and `displayName eq`) to its few records; scimmy still decides.
-  const candidates = records.candidates(filter) ?? [...records.values()];
-  return copy(filter.match(candidates) as ScimRecord[]);
+  const key = records.keyIn(filter);
+  if (key === undefined) return copy(filter.match([...records.values()]) as ScimRecord[]);
+  if (options.caseExactNames) return copy(filter.match(records.withKey(key)) as ScimRecord[]);
+  // RFC 7643: userName and displayName are not case-exact, but scimmy compares strings as written:
+  // each candidate is matched spelled as the filter spells it, and answered as stored.
+  const { attribute } = records;
+  return copy(records.withKey(key).filter((record) => filter.match([{ ...record, [attribute]: key }]).length > 0));
 }
 
 function writeUser(ctx: ScimContext, resource: Target, instance: object): ScimRecord {

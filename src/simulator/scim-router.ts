@@ -17,6 +17,8 @@ export function scimRouter(store: Store, options: ResolvedOptions): Router {
   router.use(
     express.json({ type: ['application/json', 'application/scim+json'] }),
     stableQuery,
+    attributeParameters(options),
+    createdLocation,
     profileScope(store, options),
     patchQuirks(options),
     new SCIMMYRouters({
@@ -49,5 +51,31 @@ function profileScope(store: Store, options: ResolvedOptions): RequestHandler {
  */
 const stableQuery: RequestHandler = function stableQuery(req, _res, next) {
   Object.defineProperty(req, 'query', { value: { ...req.query }, writable: true, configurable: true });
+  next();
+};
+
+/** Without `honourAttributeParameters`, the answer ignores `attributes` and `excludedAttributes`. */
+function attributeParameters(options: ResolvedOptions): RequestHandler {
+  return function attributeParameters(req, _res, next) {
+    if (!options.honourAttributeParameters) {
+      const query = req.query as Record<string, unknown>;
+      for (const key of Object.keys(query)) if (/^(excluded)?attributes$/i.test(key)) delete query[key];
+    }
+    next();
+  };
+}
+
+/**
+ * RFC 7644 §3.3: a 201 carries the new resource's URI in `Location` (Microsoft's SCIM guidance
+ * checks it); scimmy-routers puts it only in `meta.location`.
+ */
+const createdLocation: RequestHandler = function createdLocation(_req, res, next) {
+  const send = res.send.bind(res);
+  res.send = (body: unknown) => {
+    const location = (body as { meta?: { location?: unknown } } | null)?.meta?.location;
+    if (res.statusCode === 201 && typeof location === 'string' && !res.hasHeader('location'))
+      res.setHeader('location', location);
+    return send(body);
+  };
   next();
 };

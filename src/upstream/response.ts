@@ -79,6 +79,8 @@ export function streamRest(upstream: IncomingMessage, res: ServerResponse, head:
 export function sendBody(upstream: IncomingMessage, res: ServerResponse, body: Buffer): void {
   res.statusCode = upstream.statusCode ?? 502;
   copyHeaders(upstream, res, LENGTH);
+  const type = upstream.headers['content-type'];
+  if (type !== undefined && body.length > 0) res.setHeader('content-type', scimContentType(type));
   res.setHeader('content-length', body.length);
   res.end(body);
 }
@@ -91,4 +93,12 @@ export function jsonOf(upstream: IncomingMessage, raw: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * RFC 7644 §3.1: SCIM answers are `application/scim+json`, and Microsoft's SCIM Validator flags any
+ * other type. A MAS answering plain `application/json` is relabelled; the body is the same JSON.
+ */
+export function scimContentType(type: string): string {
+  return type.replace(/^\s*application\/json(?=\s*(;|$))/i, 'application/scim+json');
 }

@@ -26,7 +26,7 @@ const step = fc.oneof(
 test('finds users by userName after creates, renames and deletes exactly as a scan of every user would', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(step, { maxLength: 14 }), async (steps) => {
-      const sim = await startSimulator({ staticTokens: [token] });
+      const sim = await startSimulator({ staticTokens: [token], caseExactNames: true });
       try {
         // The model: live users in creation order, and the 409s uniqueness must give.
         const live: { id: string; userName: string }[] = [];
@@ -76,7 +76,7 @@ test('finds users by userName after creates, renames and deletes exactly as a sc
 });
 
 test('answers 409 to a userName held in another case and frees a name once its user is renamed or deleted', async (t) => {
-  const sim = await startSimulator({ staticTokens: [token] });
+  const sim = await startSimulator({ staticTokens: [token], caseExactNames: true });
   t.after(() => sim.close());
   const alice = (await createUser(sim, 'p1', 'Alice')).body.id as string;
   const bob = (await createUser(sim, 'p1', 'bob')).body.id as string;
@@ -104,6 +104,17 @@ test('answers 409 to a userName held in another case and frees a name once its u
   assert.deepEqual(ids(await call(sim, 'GET', filtered('userName eq "carol"'))), [alice]);
   assert.deepEqual(ids(await call(sim, 'GET', filtered('userName eq "alice"'))), [second.body.id]);
   assert.deepEqual(ids(await call(sim, 'GET', filtered('userName eq "bob"'))), []);
+});
+
+test('by default finds a userName in any case, as RFC 7643 reads it; with caseExactNames only as written', async (t) => {
+  for (const caseExactNames of [false, true]) {
+    const sim = await startSimulator({ staticTokens: [token], caseExactNames });
+    t.after(() => sim.close());
+    const ann = (await createUser(sim, 'p1', 'Ann', { externalId: 'e1' })).body.id as string;
+    const found = ids(await call(sim, 'GET', filtered('userName eq "ANN" and externalId eq "e1"')));
+    assert.deepEqual(found, caseExactNames ? [] : [ann]);
+    assert.deepEqual(ids(await call(sim, 'GET', filtered('userName eq "ANN" and externalId eq "e2"'))), []);
+  }
 });
 
 test('gives seeded users that share a userName back in the order they were stored', async (t) => {

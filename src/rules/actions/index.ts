@@ -5,6 +5,7 @@ import { canonicalAttributeCase } from './canonical-attribute-case.ts';
 import { coerceBooleanStrings } from './coerce-boolean-strings.ts';
 import { dropNullProperties } from './drop-null-properties.ts';
 import { dropQueryParameters } from './drop-query-parameters.ts';
+import { dropUnrequestedAttributes } from './drop-unrequested-attributes.ts';
 import { expandMemberRemoval } from './expand-member-removal.ts';
 import { fixSchemaUrns } from './fix-schema-urns.ts';
 import { keepMembers } from './keep-members.ts';
@@ -27,6 +28,7 @@ const all: Action<never>[] = [
   coerceBooleanStrings,
   dropNullProperties,
   dropQueryParameters,
+  dropUnrequestedAttributes,
   expandMemberRemoval,
   fixSchemaUrns,
   keepMembers,
