@@ -1,8 +1,10 @@
 // Reads the request body within BODY_LIMIT_BYTES and parses it, so nothing half-read, unparsable or
 // ambiguous ever goes on to MAS: bad JSON is a 400 that says where it broke.
+import type { Readable } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { ScimError } from '../scim/error.ts';
 import { structureProblem } from '../scim/json.ts';
+import { lingerAfterAnswer } from './linger.ts';
 
 const JSON_TYPE = /^application\/(scim\+)?json\b|\+json\b/i;
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
@@ -24,15 +26,9 @@ export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
     );
   return async function body(req, res, next) {
     const declared = Number(req.get('content-length') ?? 0);
-    if (declared > limitBytes) return next(tooLarge());
-    const chunks: Buffer[] = [];
-    let size = 0;
+    let chunks: Buffer[] | undefined;
     try {
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > limitBytes) return next(tooLarge());
-        chunks.push(chunk);
-      }
+      chunks = declared > limitBytes ? undefined : await readWithin(req, limitBytes);
     } catch (error) {
       return next(
         new ScimError(400, 'The request body could not be read to the end; send it again.', {
@@ -40,6 +36,11 @@ export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
           cause: error,
         }),
       );
+    }
+    if (!chunks) {
+      // The client is likely still sending: it must be able to read this answer before the close.
+      lingerAfterAnswer(req);
+      return next(tooLarge());
     }
     let raw = Buffer.concat(chunks);
     // RFC 8259 §8.1: a BOM may be ignored but must not be passed on to another parser.
@@ -77,6 +78,45 @@ export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
     res.locals.exchange.original.body = parsed;
     next();
   };
+}
+
+/**
+ * The body's chunks, or undefined once it passes `limitBytes`: the request is then left paused,
+ * not destroyed, so the answer can still reach a client that is sending (see linger.ts).
+ */
+function readWithin(req: Readable & { complete?: boolean }, limitBytes: number): Promise<Buffer[] | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limitBytes) return void chunks.push(chunk);
+      req.pause();
+      stop();
+      resolve(undefined);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(chunks);
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    const onClose = () => {
+      if (!req.complete) onError(new Error('the request was cut before its end'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 function parseJson(raw: Buffer): unknown {

@@ -3,6 +3,7 @@
 import type { Duplex } from 'node:stream';
 import { scimErrorBody } from '../scim/error.ts';
 import { API_HEADERS } from './api-headers.ts';
+import { lingeringClose } from './linger.ts';
 
 const ANSWERS = new Map<string, { status: number; reason: string; detail: string }>([
   [
@@ -26,7 +27,11 @@ const MALFORMED = {
 
 /** For `server.on('clientError', clientError())`. */
 export function clientError(): (error: NodeJS.ErrnoException, socket: Duplex) => void {
+  // Node's parser reports every later chunk of a refused connection again: it has its answer and is
+  // lingering, and must not be reset for it.
+  const answered = new WeakSet<Duplex>();
   return function clientError(error, socket) {
+    if (answered.has(socket)) return;
     // A connection reset mid-request has nobody left to answer.
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -34,7 +39,7 @@ export function clientError(): (error: NodeJS.ErrnoException, socket: Duplex) =>
     }
     const { status, reason, detail } = ANSWERS.get(error.code ?? '') ?? MALFORMED;
     const body = JSON.stringify(scimErrorBody(status, detail));
-    socket.end(
+    socket.write(
       `HTTP/1.1 ${status} ${reason}\r\n` +
         'content-type: application/scim+json; charset=utf-8\r\n' +
         Object.entries(API_HEADERS)
@@ -42,5 +47,8 @@ export function clientError(): (error: NodeJS.ErrnoException, socket: Duplex) =>
           .join('') +
         `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
+    // The client may still be sending (the rest of its headers, a body): let it read the answer.
+    answered.add(socket);
+    lingeringClose(socket);
   };
 }
