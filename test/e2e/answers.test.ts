@@ -2,6 +2,7 @@
 // members comes back without them even from a MAS that ignores excludedAttributes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { startSimulator } from '../../src/simulator/index.ts';
 import { auth, MAS_TOKEN, startProxy } from '../support/proxy.ts';
 import { startUpstream } from '../support/upstream.ts';
@@ -116,4 +117,23 @@ test('the simulator finds a user and a group by a name in another case (RFC 7643
   assert.equal(users.body.Resources[0].userName, 'ada@contoso.com');
   const groups = await proxy('GET', `/Groups?filter=${encodeURIComponent('displayName eq "planners"')}`);
   assert.equal(groups.body.totalResults, 1);
+});
+
+test('whatever the case of the parameter and the name, no group answer holds members the request excluded', async (t) => {
+  const { proxy, groupId } = await setUp(t, false);
+  const spelled = fc.tuple(fc.mixedCase(fc.constant('excludedAttributes')), fc.mixedCase(fc.constant('members')));
+  const qualified = fc.boolean();
+  await fc.assert(
+    fc.asyncProperty(spelled, qualified, fc.boolean(), async ([parameter, name], urn, list) => {
+      const excluded = urn ? `urn:ietf:params:scim:schemas:core:2.0:Group:${name}` : name;
+      const query = `${parameter}=${encodeURIComponent(`displayName,${excluded}`)}`;
+      const answer = list
+        ? await proxy('GET', `/Groups?${query}&filter=${encodeURIComponent('displayName eq "Planners"')}`)
+        : await proxy('GET', `/Groups/${groupId}?${query}`);
+      const groups = list ? answer.body.Resources : [answer.body];
+      assert.equal(groups.length, 1);
+      for (const group of groups) assert.equal('members' in group, false, JSON.stringify(group));
+    }),
+    { numRuns: 20 },
+  );
 });
