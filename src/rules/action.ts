@@ -65,3 +65,18 @@ export function setOf(list: readonly string[], { lowerCase = false } = {}): Read
   }
   return set;
 }
+
+/**
+ * `map` applied to an answer: to each resource of a ListResponse, or to the resource itself. Keeps
+ * when `map` gave every resource back unchanged (the same object).
+ */
+export function perResource(node: Record<string, unknown>, map: (resource: unknown) => unknown): Effect {
+  if (Array.isArray(node.Resources)) {
+    const resources = node.Resources.map(map);
+    return resources.every((r, i) => r === (node.Resources as unknown[])[i])
+      ? keep
+      : replace({ ...node, Resources: resources });
+  }
+  const resource = map(node);
+  return resource === node ? keep : replace(resource);
+}

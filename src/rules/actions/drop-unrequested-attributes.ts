@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isPlainObject } from '../../scim/patch.ts';
-import { type ActionContext, defineAction, keep, replace, setOf } from '../action.ts';
+import { type ActionContext, defineAction, keep, perResource, setOf } from '../action.ts';
 
 /** The value of a query parameter, its name matched case-insensitively. */
 function parameter(query: Record<string, string> | undefined, name: string): string | undefined {
@@ -49,13 +49,6 @@ export const dropUnrequestedAttributes = defineAction({
         keys.filter((key) => !dropped.has(key.toLowerCase())).map((key) => [key, resource[key]]),
       );
     };
-    if (Array.isArray(node.Resources)) {
-      const resources = node.Resources.map(strip);
-      return resources.every((r, i) => r === (node.Resources as unknown[])[i])
-        ? keep
-        : replace({ ...node, Resources: resources });
-    }
-    const resource = strip(node);
-    return resource === node ? keep : replace(resource);
+    return perResource(node, strip);
   },
 });

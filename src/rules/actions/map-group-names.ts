@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { serialize, stringValue, type Token, tokenize } from '../../scim/filter.ts';
 import { isPatchOperation, isPlainObject, opName, pathIs } from '../../scim/patch.ts';
-import { type ActionContext, defineAction, keep, replace } from '../action.ts';
+import { type ActionContext, defineAction, keep, perResource, replace } from '../action.ts';
 
 /** The name in `displayName eq "<name>"`, the one place a filter names a group; undefined elsewhere. */
 function displayNameAt(tokens: readonly Token[], i: number): string | undefined {
@@ -93,13 +93,6 @@ export const unmapGroupDisplayNames = defineAction({
       const name = context.options.groupNames.toEntra(group.displayName, mentioned);
       return name === group.displayName ? group : { ...group, displayName: name };
     };
-    if (Array.isArray(node.Resources)) {
-      const resources = node.Resources.map(unmap);
-      return resources.every((r, i) => r === (node.Resources as unknown[])[i])
-        ? keep
-        : replace({ ...node, Resources: resources });
-    }
-    const group = unmap(node);
-    return group === node ? keep : replace(group);
+    return perResource(node, unmap);
   },
 });
