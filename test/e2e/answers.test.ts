@@ -137,3 +137,25 @@ test('whatever the case of the parameter and the name, no group answer holds mem
     { numRuns: 20 },
   );
 });
+
+test('a list answer without schemas, startIndex or itemsPerPage reaches Entra with them; totalResults stays MAS’s', async (t) => {
+  const upstream = await startUpstream({
+    respond: (_request, res) => {
+      res.writeHead(200, { 'content-type': 'application/scim+json' });
+      res.end(JSON.stringify({ totalResults: 3, Resources: [{ id: 'u2' }, { id: 'u3' }] }));
+    },
+  });
+  const proxy = await startProxy(upstream.url);
+  t.after(async () => {
+    await proxy.close();
+    await upstream.close();
+  });
+  const res = await fetch(`${proxy.url}/scim/v2/p1/Users?startIndex=2&count=2`, { headers: auth });
+  assert.deepEqual(await res.json(), {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+    totalResults: 3,
+    Resources: [{ id: 'u2' }, { id: 'u3' }],
+    startIndex: 2,
+    itemsPerPage: 2,
+  });
+});

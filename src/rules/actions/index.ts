@@ -3,6 +3,7 @@ import type { Action } from '../action.ts';
 import { answerEmptyPatch } from './answer-empty-patch.ts';
 import { canonicalAttributeCase } from './canonical-attribute-case.ts';
 import { coerceBooleanStrings } from './coerce-boolean-strings.ts';
+import { completeListResponse } from './complete-list-response.ts';
 import { dropNullProperties } from './drop-null-properties.ts';
 import { dropQueryParameters } from './drop-query-parameters.ts';
 import { dropUnrequestedAttributes } from './drop-unrequested-attributes.ts';
@@ -26,6 +27,7 @@ const all: Action<never>[] = [
   answerEmptyPatch,
   canonicalAttributeCase,
   coerceBooleanStrings,
+  completeListResponse,
   dropNullProperties,
   dropQueryParameters,
   dropUnrequestedAttributes,
