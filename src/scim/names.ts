@@ -106,24 +106,29 @@ export function renameKeys(
   object: Record<string, unknown>,
   names: ReadonlyMap<string, string>,
 ): Record<string, unknown> {
-  return rebuild(object, (key, item) => [names.get(key.toLowerCase()) ?? key, item]);
+  return rebuild(object, (key) => names.get(key.toLowerCase()) ?? key, keepItem);
 }
 
+const keepItem = (_key: string, item: unknown): unknown => item;
+
 /**
- * The object with each entry as `entry` gives it back; the same object when no entry changed, or
- * when two keys would collide once renamed (`members` beside `Members`): which was meant is unclear,
- * and the body check refuses such a request.
+ * The object with each key as `rename` gives it and each value as `map` does; the same object when
+ * nothing changed, or when two keys would collide once renamed (`members` beside `Members`): which
+ * was meant is unclear, and the body check refuses such a request. Run on every member of a large
+ * member list, so it allocates nothing for an object it leaves as it is.
  */
 function rebuild(
   object: Record<string, unknown>,
-  entry: (key: string, item: unknown) => [string, unknown],
+  rename: (key: string) => string,
+  map: (key: string, item: unknown) => unknown,
 ): Record<string, unknown> {
   let out: Record<string, unknown> | undefined;
   const keys = Object.keys(object);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const item = object[key];
-    const [name, next] = entry(key, item);
+    const name = rename(key);
+    const next = map(key, item);
     if (!out) {
       if (name === key && next === item) continue;
       out = {};
@@ -185,6 +190,13 @@ export function canonicalTokens(tokens: Token[]): Token[] {
   return out ?? tokens;
 }
 
+const canonicalValue = (key: string, item: unknown): unknown =>
+  typeof item !== 'object' || item === null
+    ? item
+    : key.toLowerCase() === 'schemas'
+      ? canonicalSchemas(item)
+      : canonicalKeys(item);
+
 /**
  * A JSON value (a resource, or a PATCH value) with every object key that names an attribute, a
  * sub-attribute, a schema or an attribute path spelled canonically, at any depth. The same value when
@@ -203,8 +215,5 @@ export function canonicalKeys(value: unknown): unknown {
     return items ?? value;
   }
   if (!isPlainObject(value)) return value;
-  return rebuild(value, (key, item) => [
-    canonicalAttributePath(key),
-    key.toLowerCase() === 'schemas' ? canonicalSchemas(item) : canonicalKeys(item),
-  ]);
+  return rebuild(value, canonicalAttributePath, canonicalValue);
 }
