@@ -196,6 +196,5 @@ try {
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   await Promise.all([...loaders, a.proxy, b.proxy, a.upstream, b.upstream].map((c) => c.stop()));
-  a.cage.remove();
-  b.cage.remove();
+  await Promise.all([a.cage.remove(), b.cage.remove()]);
 }

@@ -46,7 +46,7 @@ export interface MemoryCage {
   flags: string[];
   /** The cgroup's peak usage so far (bytes), where the kernel keeps one. */
   peakBytes(): number | undefined;
-  remove(): void;
+  remove(): Promise<void>;
 }
 
 /** A memory cgroup of `bytes` named `name`, or the V8 flags Node would derive inside one. */
@@ -58,7 +58,7 @@ export function memoryCage(name: string, bytes: number): MemoryCage {
       wrap: (argv) => [...argv],
       flags: derivedHeapFlags(bytes),
       peakBytes: () => undefined,
-      remove: () => {},
+      remove: async () => {},
     };
   }
   const v2 = dir.kind === 'v2';
@@ -73,11 +73,16 @@ export function memoryCage(name: string, bytes: number): MemoryCage {
         return undefined;
       }
     },
-    remove: () => {
-      // The cgroup can go only once its processes have; a leftover empty cgroup harms nothing.
-      try {
-        rmdirSync(dir.path);
-      } catch {}
+    remove: async () => {
+      // The kernel lets a cgroup go a moment after its last process has exited: try for a second.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        try {
+          rmdirSync(dir.path);
+          return;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
     },
   };
 }

@@ -176,7 +176,7 @@ try {
       child.stop(),
     ),
   );
-  for (const cage of Object.values(cages)) cage.remove();
+  await Promise.all(Object.values(cages).map((cage) => cage.remove()));
 }
 if (flags.profile) {
   const files = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile')).sort();
