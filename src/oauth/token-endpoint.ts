@@ -195,13 +195,13 @@ interface Credentials {
   style: 'client_secret_basic' | 'client_secret_post';
 }
 
-/** RFC 6749 §2.3.1: HTTP Basic or the body, never both. */
+/**
+ * RFC 6749 §2.3.1: HTTP Basic or the body, never both. A client_id in the body next to Basic is not a
+ * second method (public clients send it, §3.2.1) and is let through when it names the same client.
+ */
 function clientCredentials(req: Request, params: Map<string, string>): Credentials {
   const authorization = req.get('authorization');
-  const inBody = params.has('client_id') || params.has('client_secret');
   if (authorization !== undefined) {
-    if (inBody)
-      throw invalidRequest('Send the client credentials once: in the Authorization header or in the body, not both.');
     const basic = /^Basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i.exec(authorization);
     const decoded = basic ? Buffer.from(basic[1] as string, 'base64').toString('utf8') : '';
     const colon = decoded.indexOf(':');
@@ -209,6 +209,10 @@ function clientCredentials(req: Request, params: Map<string, string>): Credentia
     const raw = { id: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
     const id = formDecode(raw.id);
     const secret = formDecode(raw.secret);
+    const bodyId = params.get('client_id');
+    if (params.has('client_secret') || (bodyId !== undefined && bodyId !== id && bodyId !== raw.id)) {
+      throw invalidRequest('Send the client credentials once: in the Authorization header or in the body, not both.');
+    }
     const skipped = id !== raw.id || secret !== raw.secret;
     return { id, secret, ...(skipped && { raw }), style: 'client_secret_basic' };
   }

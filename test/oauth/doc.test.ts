@@ -5,35 +5,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort, untilReady } from '../support/process.ts';
 
 function documentedBlock(name: string): string {
   const doc = readFileSync('docs/oauth.md', 'utf8');
   const block = new RegExp(`<!-- oauth-doc-test: ${name} -->\\n\`\`\`sh\\n([\\s\\S]*?)\`\`\``).exec(doc)?.[1];
   assert.ok(block, `docs/oauth.md has the ${name} block`);
   return block;
-}
-
-async function ready(url: string, server: { exitCode: number | null }, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const up = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return;
-    if (Date.now() > deadline || server.exitCode !== null) assert.fail(`npm start did not come up:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 test('the demo of docs/oauth.md gets a token, uses it, and sees it refused after expiry, as printed', {
@@ -57,7 +36,7 @@ test('the demo of docs/oauth.md gets a token, uses it, and sees it refused after
     banner += d;
   });
   server.stdout.resume();
-  await ready(`http://127.0.0.1:${port}`, server, () => banner);
+  await untilReady(`http://127.0.0.1:${port}`, server, () => banner);
 
   const script = documentedBlock('client').replaceAll('localhost:8080', `localhost:${port}`);
   assert.ok(!script.includes('8080'), 'every URL of the block was moved to the free port');

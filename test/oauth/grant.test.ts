@@ -183,6 +183,12 @@ test('during a client secret rotation both secrets buy tokens; a wrong one is in
   assert.equal(await counter(p.registry, 'scim_proxy_oauth_token_requests_total', { result: 'invalid_client' }), 2);
 });
 
+test('Basic with the same client_id repeated in the body is one client authentication, not two', async (t) => {
+  const p = await startOAuthProxy(t);
+  const res = await requestToken(p.url, { grant_type: 'client_credentials', client_id: CLIENT_ID }, basic());
+  assert.equal(res.status, 200);
+});
+
 test('a client that form-encodes its Basic credentials (RFC 6749 §2.3.1) and one that does not are both let in', async (t) => {
   const secret = `${'a'.repeat(40)}+/=`;
   const p = await startOAuthProxy(t, { env: { OAUTH_CLIENT_SECRET: secret } });

@@ -79,6 +79,14 @@ test('malformed token requests are invalid_request or unsupported_grant_type, ea
       /client_secret is sent more than once/,
     ],
     [
+      'Basic and a client_id in the body naming another client',
+      'client_id=someone-else&grant_type=client_credentials',
+      { 'content-type': FORM, ...basic() },
+      400,
+      'invalid_request',
+      /not both/,
+    ],
+    [
       'both client authentication styles',
       `${credentials}&grant_type=client_credentials`,
       { 'content-type': FORM, ...basic() },

@@ -5,20 +5,12 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { freePort, untilReady } from '../support/process.ts';
 import { MAS_TOKEN } from '../support/proxy.ts';
 import { startUpstream } from '../support/upstream.ts';
 import { basic, CLIENT_ID, CLIENT_SECRET, newKey, requestToken, scimGet, secretDir } from './oauth-proxy.ts';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 interface Replica {
   url: string;
@@ -51,16 +43,7 @@ async function startReplica(env: Record<string, string>, dir: string): Promise<R
     output += d;
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const ready = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`replica did not start: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilReady(url, child, () => output);
   return { url, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, dir, output: () => output, child };
 }
 

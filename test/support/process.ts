@@ -1,6 +1,7 @@
 // Runs scim-proxy as an administrator does, in a child process: what it prints, and its exit code.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import path from 'node:path';
 
 const root = path.join(import.meta.dirname, '..', '..');
@@ -41,3 +42,26 @@ export const server = (env: Record<string, string> = {}, args: readonly string[]
 
 /** A stack trace's mark: a line starting with "at " and a file position. */
 export const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
+
+/** A port nothing listens on right now, for a child process that cannot be told port 0. */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+/** Waits until `url`/readyz answers 200; fails with what the process printed if it exits or takes a minute. */
+export async function untilReady(url: string, child: { exitCode: number | null }, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const up = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${url} did not become ready:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
