@@ -1,6 +1,6 @@
 // Access tokens (RFC 9068 JWTs) minted by the token endpoint and checked on the SCIM listener. A
 // replica needs only the signing keys to accept another replica's tokens: nothing is stored.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import type { SigningKey } from './signing-keys.ts';
 
@@ -40,12 +40,18 @@ export interface AccessTokens {
 }
 
 const TYPE = 'at+jwt';
+/** Entra presents the same token for its whole lifetime: a handful per replica at any time. */
+const ACCEPTED_LIMIT = 1000;
 
 export function accessTokens({ keys, issuer, audience, lifetimeSeconds, now }: AccessTokenOptions): AccessTokens {
   const [signer] = keys;
   if (!signer) throw new Error('access tokens need at least one signing key');
   const byKid = new Map(keys.map((key) => [key.kid, key]));
   const algorithms = [...new Set(keys.map((key) => key.alg))];
+  // Tokens already verified, by digest, until they expire: a signature check costs far more than a
+  // SHA-256 (ES256 verify about 6x the static-token check). Keys are read once, so nothing could make
+  // a verified token invalid before its exp; a reloaded key file (issue 18) must clear this.
+  const accepted = new Map<string, { clientId: string; expiresAtMs: number }>();
   return {
     async issue(clientId, scope) {
       const iat = Math.floor(now() / 1000);
@@ -61,6 +67,10 @@ export function accessTokens({ keys, issuer, audience, lifetimeSeconds, now }: A
       return { token, expiresIn: lifetimeSeconds };
     },
     async verify(token) {
+      const digest = createHash('sha256').update(token).digest('base64url');
+      const known = accepted.get(digest);
+      if (known && known.expiresAtMs > now()) return { clientId: known.clientId };
+      accepted.delete(digest);
       try {
         const { payload } = await jwtVerify(
           token,
@@ -71,7 +81,10 @@ export function accessTokens({ keys, issuer, audience, lifetimeSeconds, now }: A
           },
           { issuer, audience, algorithms, typ: TYPE, currentDate: new Date(now()), requiredClaims: ['exp', 'sub'] },
         );
-        return { clientId: String(payload.sub) };
+        const clientId = String(payload.sub);
+        if (accepted.size >= ACCEPTED_LIMIT) accepted.delete(accepted.keys().next().value as string);
+        accepted.set(digest, { clientId, expiresAtMs: (payload.exp as number) * 1000 });
+        return { clientId };
       } catch (error) {
         return refusalOf(error);
       }
