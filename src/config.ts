@@ -267,6 +267,20 @@ export function loadConfig(
   if (Boolean(masApiKeyId) !== Boolean(masApiKey)) {
     problems.push('MAS_API_KEY_ID and MAS_API_KEY (or MAS_API_KEY_FILE) go together; set both or neither');
   }
+  // Node only warns about a missing NODE_EXTRA_CA_CERTS and starts without the CA: the proxy would
+  // turn Ready and fail every MAS call with a TLS error. Stop at start instead.
+  const extraCa = env.NODE_EXTRA_CA_CERTS?.trim();
+  if (extraCa) {
+    try {
+      if (!readFile(extraCa).includes('-----BEGIN CERTIFICATE-----')) {
+        problems.push(`NODE_EXTRA_CA_CERTS: ${extraCa} holds no PEM certificate; mount the CA bundle there`);
+      }
+    } catch (error) {
+      problems.push(
+        `NODE_EXTRA_CA_CERTS: cannot read ${extraCa} (${(error as NodeJS.ErrnoException).code ?? 'error'}); mount the CA bundle's ConfigMap key there (mas.ca.configMapName and mas.ca.key)`,
+      );
+    }
+  }
   if (Boolean(env.TLS_CERT_FILE?.trim()) !== Boolean(env.TLS_KEY_FILE?.trim())) {
     problems.push('TLS_CERT_FILE and TLS_KEY_FILE go together; mount both from the serving-certificate Secret');
   }

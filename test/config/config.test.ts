@@ -58,6 +58,21 @@ test('a secret file that cannot be read, or a secret set twice, is a problem wit
   assert.match(problemsOf({ SCIM_TOKEN: 'a', SCIM_TOKEN_FILE: '/s' }, { '/s': 'b' }).join(), /set only one/);
 });
 
+test('a NODE_EXTRA_CA_CERTS that is missing or holds no certificate stops the start (Node would only warn)', () => {
+  assert.match(
+    problemsOf({ NODE_EXTRA_CA_CERTS: '/etc/scim-proxy/ca/ca.crt' }).join(),
+    /NODE_EXTRA_CA_CERTS: cannot read \/etc\/scim-proxy\/ca\/ca\.crt \(ENOENT\); mount the CA bundle/,
+  );
+  assert.match(problemsOf({ NODE_EXTRA_CA_CERTS: '/ca' }, { '/ca': '' }).join(), /holds no PEM certificate/);
+  assert.deepEqual(
+    problemsOf(
+      { NODE_EXTRA_CA_CERTS: '/ca' },
+      { '/ca': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' },
+    ),
+    [],
+  );
+});
+
 test('problems never echo a secret value', () => {
   const text = problemsOf({ MAS_TOKEN: 'super-secret-jwt', MAS_API_KEY: 'super-secret-key' }).join('\n');
   assert.ok(!text.includes('super-secret'));

@@ -149,8 +149,8 @@ describe('the render and the schemas catch a broken chart', { skip }, () => {
   it('rejects a field the Kubernetes schema does not know, deep in the pod template', (t) => {
     const chart = brokenChart(t, 'deployment.yaml', (text) =>
       text.replace(
-        'imagePullPolicy: {{ .Values.image.pullPolicy }}',
-        'imagePullPolicyy: {{ .Values.image.pullPolicy }}',
+        'imagePullPolicy: {{ include "scim-proxy.imagePullPolicy" . }}',
+        'imagePullPolicyy: {{ include "scim-proxy.imagePullPolicy" . }}',
       ),
     );
     assert.ok(

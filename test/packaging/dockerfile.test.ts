@@ -32,12 +32,35 @@ function instructions(text: string): Instruction[] {
   });
 }
 
-function stages(text: string): Stage[] {
-  const result: Stage[] = [];
+/** The ARGs declared before the first FROM, with their defaults: what FROM lines may use. */
+function globalArgs(text: string): Record<string, string> {
+  const all = instructions(text);
+  const first = all.findIndex((i) => i.keyword === 'FROM');
+  return Object.fromEntries(
+    all
+      .slice(0, first)
+      .filter((i) => i.keyword === 'ARG')
+      .map((i) => {
+        const [name = '', value = ''] = i.args.split('=');
+        return [name, value];
+      }),
+  );
+}
+
+/** Stages; `from` is the base image with the global ARGs' defaults filled in, `fromAsWritten` as written. */
+function stages(text: string): Array<Stage & { fromAsWritten: string }> {
+  const result: Array<Stage & { fromAsWritten: string }> = [];
+  const defaults = globalArgs(text);
   for (const instruction of instructions(text)) {
     if (instruction.keyword === 'FROM') {
-      const [from = '', as, name] = instruction.args.split(/\s+/);
-      result.push({ from, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
+      const [written = '', as, name] = instruction.args.split(/\s+/);
+      const from = written.replace(/\$\{(\w+)\}/g, (_, arg: string) => defaults[arg] ?? '');
+      result.push({
+        from,
+        fromAsWritten: written,
+        name: as?.toUpperCase() === 'AS' ? name : undefined,
+        instructions: [],
+      });
     } else {
       result.at(-1)?.instructions.push(instruction);
     }
@@ -86,6 +109,24 @@ describe('Dockerfile', () => {
     assert.match(finalStage().from, /\/ubi9\/nodejs-24-minimal:/);
   });
 
+  it('takes every outside source as a build argument, for a disconnected build from mirrors', () => {
+    const all = stages(readDockerfile());
+    const external = all.filter((s) => !all.some((other) => other.name === s.fromAsWritten));
+    for (const stage of external) {
+      assert.match(
+        stage.fromAsWritten,
+        /^\$\{(BUILD_IMAGE|RUNTIME_IMAGE)\}$/,
+        'a base image not given by a build argument',
+      );
+    }
+    assert.deepEqual(Object.keys(globalArgs(readDockerfile())).sort(), ['BUILD_IMAGE', 'RUNTIME_IMAGE']);
+    const installs = instructions(readDockerfile()).filter((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
+    assert.ok(installs.length >= 2);
+    for (const install of installs) assert.match(install.args, /--registry="\$\{NPM_REGISTRY\}"/);
+    const labels = args(finalStage(), 'LABEL').join(' ');
+    assert.match(labels, /org\.opencontainers\.image\.base\.name="\$\{RUNTIME_IMAGE\}"/);
+  });
+
   it('ships production dependencies only, installed from the lockfile', () => {
     const text = instructions(readDockerfile());
     const installs = text.filter((i) => i.keyword === 'RUN' && /\bnpm (ci|install)\b/.test(i.args));
@@ -109,14 +150,12 @@ describe('Dockerfile', () => {
     assert.ok(!args(source, 'RUN').some((a) => /npm ci(?!.*--omit=dev)/.test(a)), 'dev dependencies installed');
   });
 
-  it('runs as a numeric non-root user with files group-owned by 0', () => {
+  it('runs as a numeric non-root user, with files group-owned by 0 as copied and no layer rewriting them', () => {
     const stage = finalStage();
     const users = args(stage, 'USER');
-    assert.match(users.at(-1) ?? '', /^[1-9]\d*$/);
-    assert.ok(
-      args(stage, 'RUN').some((a) => /chgrp -R 0 /.test(a) && /chmod -R g=u /.test(a)),
-      'no chgrp -R 0 && chmod -R g=u',
-    );
+    assert.deepEqual(users, ['1001'], 'never USER 0 in the runtime stage');
+    for (const copy of args(stage, 'COPY')) assert.match(copy, /^--from=\S+ --chown=1001:0 |^--chown=1001:0 /);
+    assert.ok(!args(stage, 'RUN').some((a) => /\b(chgrp|chmod|chown)\b/.test(a)), 'a layer rewrites the copied files');
   });
 
   it('starts node dist/main.js in exec form, with no HEALTHCHECK', () => {
@@ -136,9 +175,9 @@ describe('Dockerfile', () => {
     assert.match(copies, /\bpackage\.json \.\//);
   });
 
-  it('exposes the SCIM and metrics ports and carries OCI labels', () => {
+  it('exposes the SCIM, HTTPS and metrics ports and carries OCI labels', () => {
     const stage = finalStage();
-    assert.deepEqual(args(stage, 'EXPOSE'), ['8080 9464']);
+    assert.deepEqual(args(stage, 'EXPOSE'), ['8080 8443 9464'], 'SCIM, HTTPS for reencrypt Routes, metrics');
     const labels = args(stage, 'LABEL').join(' ');
     for (const label of ['title', 'description', 'licenses', 'version', 'revision', 'base.name']) {
       assert.match(labels, new RegExp(`org\\.opencontainers\\.image\\.${label.replace('.', '\\.')}=`));

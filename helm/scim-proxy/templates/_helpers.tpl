@@ -38,6 +38,18 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/component: proxy
 {{- end }}
 
+{{/*
+Labels of the `helm test` pod: the release's, without app.kubernetes.io/name, so that no selector
+of the proxy (Service, Deployment, PDB, HPA, NetworkPolicy) takes it for a replica.
+*/}}
+{{- define "scim-proxy.testLabels" -}}
+helm.sh/chart: {{ include "scim-proxy.chart" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/component: test
+{{- end }}
+
 {{- define "scim-proxy.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
 {{- default (include "scim-proxy.fullname" .) .Values.serviceAccount.name }}
@@ -52,6 +64,14 @@ app.kubernetes.io/component: proxy
 {{- else }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
+{{- end }}
+
+{{/*
+A tag can be pushed again (a rebuild keeps 0.1.0): pull it at every start. A digest never changes.
+An explicit image.pullPolicy wins.
+*/}}
+{{- define "scim-proxy.imagePullPolicy" -}}
+{{- if .Values.image.pullPolicy }}{{ .Values.image.pullPolicy }}{{ else if .Values.image.digest }}IfNotPresent{{ else }}Always{{ end }}
 {{- end }}
 
 {{/*
