@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { renderManifests, renderUnavailable } from '../support/helm-render.ts';
 import { manifestProblems } from '../support/manifest-schema.ts';
 
 const chartDir = join(import.meta.dirname, '..', '..', 'helm', 'scim-proxy');
@@ -59,6 +60,30 @@ describe('helm', () => {
         assert.equal(typeof doc.get('kind'), 'string', String(file));
         assert.deepEqual(manifestProblems(doc.toJS()), [], String(file));
       }
+    }
+  });
+
+  it('renders the same manifests as the Go renderer of chart-render.test.ts', (t) => {
+    if (!helmFound()) return t.skip('helm binary not found');
+    const unavailable = renderUnavailable();
+    if (unavailable) return t.skip(unavailable);
+    const apiVersions = ['monitoring.coreos.com/v1'];
+    const sorted = (docs: unknown[]) => docs.map((d) => JSON.stringify(d)).sort();
+    for (const file of variants()) {
+      const out = helm([
+        'template',
+        'scim',
+        chartDir,
+        '-n',
+        'scim-proxy',
+        ...apiVersions.flatMap((v) => ['--api-versions', v]),
+        ...(file ? ['-f', file] : []),
+      ]);
+      const byHelm = parseAllDocuments(out)
+        .filter((doc) => doc.contents !== null)
+        .map((doc) => doc.toJS());
+      const ours = renderManifests({ valueFiles: file ? [file] : [], apiVersions }).map((m) => m.manifest);
+      assert.deepEqual(sorted(ours), sorted(byHelm), String(file));
     }
   });
 });
