@@ -13,6 +13,7 @@ import { normalize } from './http/normalize.ts';
 import { observe } from './http/observe.ts';
 import { requestId } from './http/request-id.ts';
 import { scimTarget } from './http/scim-target.ts';
+import { servedProfiles } from './http/served-profiles.ts';
 import type { AccessTokens } from './oauth/access-tokens.ts';
 import type { EngineOptions } from './rules/action.ts';
 import type { Rule } from './rules/rule.ts';
@@ -28,6 +29,8 @@ export interface AppParts {
   masUrl: URL;
   /** Entra's Secret Tokens, read at each request (SCIM_TOKEN_FILE rotates); never empty once set. */
   scimTokens: () => readonly string[];
+  /** MAS_PROFILES: the profile ids Entra may use; empty lets any through. */
+  servedProfiles?: readonly string[];
   credentials: Credentials;
   /** The current rules; a function so a reload swaps them between requests. */
   rules: () => readonly Rule[];
@@ -40,6 +43,8 @@ export interface AppParts {
   onAuthFailure?: (reason: AuthRefusal) => void;
   /** The token endpoint and the access tokens it issues; absent when OAuth is off. */
   oauth?: { endpoint: Router; accessTokens: AccessTokens; audience: string; issuer: string };
+  /** Called once, when /readyz first answers 200. */
+  onFirstReady?: () => void;
   /** Caps the requests in flight to MAS; none when absent. */
   masGate?: MasGate;
   onUpstreamRetry?: (reason: RetryReason) => void;
@@ -51,7 +56,7 @@ export function createApp(parts: AppParts): Express {
   app.set('etag', false);
   app.set('query parser', false);
   app.use(apiHeaders());
-  app.use(health(parts.readiness));
+  app.use(health(parts.readiness, parts.onFirstReady));
   // Before the exchange path: a token request is never audited, recorded or forwarded.
   if (parts.oauth) app.use(parts.oauth.endpoint);
   app.use(requestId());
@@ -65,6 +70,7 @@ export function createApp(parts: AppParts): Express {
       ...(parts.onAuthFailure && { onFailure: parts.onAuthFailure }),
     }),
   );
+  app.use(servedProfiles(parts.servedProfiles ?? []));
   app.use(body({ limitBytes: parts.bodyLimitBytes }));
   app.use(normalize({ rules: parts.rules, options: parts.engineOptions }));
   if (parts.masGate) app.use(masSlot(parts.masGate));

@@ -12,6 +12,10 @@ export interface Config {
   metricsPort: number;
   /** HTTPS listener for OpenShift's reencrypt Routes (service-ca certificate); off unless a cert is given. */
   tls: { port: number; certFile: string; keyFile: string } | undefined;
+  /** The MAS profile ids Entra may name in its Tenant URL (MAS_PROFILES); empty lets any through. */
+  servedProfiles: readonly string[];
+  /** The built-in simulator's port (0: any free one) and API key, fixed for rehearsal scripts. */
+  demo: { masPort: number; masApiKey: string | undefined };
   /** MAS API base; undefined starts the built-in MAS simulator (demo). */
   masUrl: URL | undefined;
   /** Entra's Secret Token(s); empty means the caller's Authorization passes through to MAS. */
@@ -92,6 +96,7 @@ const NUMBERS = {
   PORT: { min: 0, max: 65535, fallback: 8080 },
   METRICS_PORT: { min: 0, max: 65535, fallback: 9464 },
   TLS_PORT: { min: 0, max: 65535, fallback: 8443 },
+  DEMO_MAS_PORT: { min: 0, max: 65535, fallback: 0 },
   UPSTREAM_TIMEOUT_MS: {
     min: 100,
     max: ENTRA_TIMEOUT_MS - 1,
@@ -263,6 +268,7 @@ export function loadConfig(
   const [scimToken, masToken, masApiKey] = SECRETS.map((name) => secret(env, name, readFile, problems));
   const scimTokens = scimTokenList(scimToken ?? '');
   const auditHashSalt = secret(env, 'AUDIT_HASH_SALT', readFile, problems);
+  const servedProfiles = profileList(env.MAS_PROFILES, problems);
   const masApiKeyId = env.MAS_API_KEY_ID?.trim() || undefined;
   if (Boolean(masApiKeyId) !== Boolean(masApiKey)) {
     problems.push('MAS_API_KEY_ID and MAS_API_KEY (or MAS_API_KEY_FILE) go together; set both or neither');
@@ -307,6 +313,8 @@ export function loadConfig(
         ? Object.freeze({ port: e.TLS_PORT, certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE })
         : undefined,
     masUrl: e.MAS_URL ? new URL(e.MAS_URL) : undefined,
+    servedProfiles: Object.freeze(servedProfiles),
+    demo: Object.freeze({ masPort: e.DEMO_MAS_PORT, masApiKey: env.DEMO_MAS_API_KEY?.trim() || undefined }),
     scimTokens: Object.freeze(scimTokens),
     masToken,
     masApiKeyId,
@@ -409,6 +417,22 @@ function oauthSettings(
   };
 }
 
+// A profile id is one path segment of the Tenant URL: nothing that would need escaping or split it.
+const PROFILE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function profileList(raw: string | undefined, problems: string[]): string[] {
+  const ids = (raw ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const wrong = ids.filter((id) => !PROFILE_ID.test(id));
+  if (wrong.length > 0)
+    problems.push(
+      `MAS_PROFILES=${JSON.stringify(raw)} holds ${wrong.map((id) => JSON.stringify(id)).join(', ')}, not a profile id; write the ids of the Tenant URLs (/scim/v2/<id>), separated by commas, e.g. MasProfile1,MasProfile2`,
+    );
+  return [...new Set(ids)];
+}
+
 const numberOf = (env: NodeJS.ProcessEnv, name: string): number | undefined => {
   const raw = env[name]?.trim();
   const setting = NUMBERS[name as NumberName];
@@ -418,7 +442,12 @@ const numberOf = (env: NodeJS.ProcessEnv, name: string): number | undefined => {
 
 /** Two listeners on one port: the second would fail at start with EADDRINUSE. */
 function portClashes(env: NodeJS.ProcessEnv): string[] {
-  const names = ['PORT', 'METRICS_PORT', ...(env.TLS_CERT_FILE?.trim() ? ['TLS_PORT'] : [])];
+  const names = [
+    'PORT',
+    'METRICS_PORT',
+    ...(env.TLS_CERT_FILE?.trim() ? ['TLS_PORT'] : []),
+    ...(env.MAS_URL?.trim() ? [] : ['DEMO_MAS_PORT']),
+  ];
   const problems: string[] = [];
   names.forEach((name, i) => {
     const port = numberOf(env, name);

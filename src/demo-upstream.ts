@@ -1,5 +1,7 @@
 // With no MAS_URL, scim-proxy runs in front of the built-in MAS simulator so a newcomer can point
-// Entra (or curl) at it and watch it work. Everything it needs is generated here.
+// Entra (or curl) at it and watch it work, and rehearse with the simulator what they will do with MAS:
+// doctor, profiles and replay get its URL and an API key for it. Everything it needs is generated
+// here, or fixed by DEMO_MAS_PORT, DEMO_MAS_API_KEY and SCIM_TOKEN for scripts.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { Config, OAuthConfig } from './config.ts';
 import { TOKEN_PATH } from './oauth/token-endpoint.ts';
@@ -7,6 +9,8 @@ import { startSimulator } from './simulator/index.ts';
 import { type Credentials, staticToken } from './upstream/credentials.ts';
 
 export const DEMO_PROFILE = 'demo';
+/** The simulator's API key id, shaped like MAS's (`a-<instance>-<letters>`). */
+export const DEMO_API_KEY_ID = 'a-demo-rehearsal';
 
 export interface DemoUpstream {
   url: URL;
@@ -19,36 +23,55 @@ export interface DemoUpstream {
 
 export async function startDemoUpstream(config: Readonly<Config>): Promise<DemoUpstream> {
   const masToken = randomBytes(24).toString('base64url');
+  const apiKey = config.demo.masApiKey ?? randomBytes(24).toString('base64url');
   const generated = config.scimTokens.length === 0 ? randomBytes(24).toString('base64url') : undefined;
+  const scimToken = generated ?? (config.scimTokens[0] as string);
   const oauth = demoOAuth(config.oauth);
   const simulator = await startSimulator({
+    port: config.demo.masPort,
     staticTokens: [masToken],
-    profiles: [
-      {
-        id: DEMO_PROFILE,
-        version: 1,
-        runtimeConfigs: { useGroupDisplayNameAsGroupId: true },
-      },
-    ],
+    apiKeys: { [DEMO_API_KEY_ID]: apiKey },
+    profiles: [{ id: DEMO_PROFILE, version: 1, runtimeConfigs: { useGroupDisplayNameAsGroupId: true } }],
   });
+  // The demo serves its one profile unless told otherwise, so a wrong Tenant URL shows what it would in production.
+  const servedProfiles = config.servedProfiles.length > 0 ? config.servedProfiles : [DEMO_PROFILE];
   return {
     url: new URL(simulator.url),
     credentials: staticToken(masToken),
-    config: Object.freeze({ ...config, scimTokens: generated ? [generated] : config.scimTokens, oauth: oauth.config }),
-    banner: (port) =>
-      [
+    config: Object.freeze({
+      ...config,
+      scimTokens: [scimToken, ...config.scimTokens.slice(1)],
+      servedProfiles,
+      oauth: oauth.config,
+    }),
+    banner: (port) => {
+      const proxy = `http://localhost:${port}`;
+      const filter = encodeURIComponent('userName eq "alice@example.com"');
+      return [
         '',
         'scim-proxy is running in demo mode, in front of its built-in MAS simulator (MAS_URL is not set).',
-        `  Tenant URL:   http://<this host>:${port}/scim/v2/${DEMO_PROFILE}`,
-        `  Secret Token: ${generated ?? '(the value of SCIM_TOKEN)'}`,
+        '',
+        'Entra (or curl) talks to the proxy:',
+        `  Tenant URL:     ${proxy}/scim/v2/${servedProfiles[0]}`,
+        `  Secret Token:   ${scimToken}`,
+        `  Try it:         curl -H 'Authorization: Bearer ${scimToken}' '${proxy}/scim/v2/${servedProfiles[0]}/Users?filter=${filter}'`,
         "Or, with Entra's OAuth client-credentials option:",
-        `  Token endpoint: http://<this host>:${port}${TOKEN_PATH}`,
+        `  Token endpoint: ${proxy}${TOKEN_PATH}`,
         `  Client ID:      ${oauth.config.clientId}`,
         `  Client secret:  ${oauth.generatedSecret ?? '(the value of OAUTH_CLIENT_SECRET)'}`,
         `  Access tokens live ${oauth.config.tokenLifetimeSeconds} s (OAUTH_TOKEN_LIFETIME_SECONDS).`,
+        '',
+        'The simulator stands in for MAS. Rehearse against it what you will run against MAS, in another terminal:',
+        `  export MAS_URL=${simulator.url} MAS_API_KEY_ID=${DEMO_API_KEY_ID} MAS_API_KEY=${apiKey} SCIM_TOKEN=${scimToken} MAS_PROFILES=${servedProfiles.join(',')}`,
+        '  npx scim-proxy doctor',
+        `  npx scim-proxy profiles get ${DEMO_PROFILE}`,
+        '  npx scim-proxy profiles apply examples/mas-profile.yaml',
+        `  REPLAY_TOKEN=${scimToken} npx scim-proxy replay ./records --to ${proxy}    (records: start the demo with RECORD_DIR=./records)`,
+        '',
         'To front a real MAS, set MAS_URL, SCIM_TOKEN and MAS_API_KEY_ID with MAS_API_KEY (or MAS_TOKEN); see the README.',
         '',
-      ].join('\n'),
+      ].join('\n');
+    },
     close: () => simulator.close(),
   };
 }

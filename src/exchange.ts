@@ -14,6 +14,8 @@ export interface Exchange {
   startedAt: Date;
   /** Monotonic start (performance.now()), for durations. */
   startedMs: number;
+  /** The path exactly as received (no query), whatever became of it: the audit joins on it. */
+  receivedPath: string;
   target: ResourcePath | undefined;
   /** The headers as received (req.rawHeaders, credentials included): only the recorder reads them, through receivedHeaders. */
   rawHeaders: readonly string[];
@@ -37,10 +39,11 @@ export interface Exchange {
   error: { code: string; message: string } | undefined;
 }
 
-export function newExchange(id: string, method: string): Exchange {
+export function newExchange(id: string, method: string, receivedPath = ''): Exchange {
   return {
     id,
     method,
+    receivedPath,
     startedAt: new Date(),
     startedMs: performance.now(),
     target: undefined,

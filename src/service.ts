@@ -22,9 +22,10 @@ import { tokenExpiry } from './observe/token-expiry.ts';
 import { type RotatingSecrets, rotatingSecrets } from './rotating-secrets.ts';
 import type { EngineOptions } from './rules/action.ts';
 import { startRuleSet } from './rules/reload.ts';
-import { apiKeyCredentials } from './upstream/api-key-credentials.ts';
+import { apiKeyCredentials, type TokenExchange } from './upstream/api-key-credentials.ts';
 import { type Credentials, passThrough, staticToken } from './upstream/credentials.ts';
 import { type MasGate, masGate } from './upstream/mas-gate.ts';
+import { profileLookup } from './upstream/profile-lookup.ts';
 import { watchFile } from './watched-file.ts';
 
 export interface Service {
@@ -63,15 +64,32 @@ export function credentialsFor(
   masUrl: URL,
   metrics?: Metrics,
   secrets?: Pick<RotatingSecrets, 'masApiKey' | 'masToken'>,
+  logger?: Logger,
 ): Credentials {
   if (config.masApiKeyId && config.masApiKey) {
+    const keyId = config.masApiKeyId;
     const key = secrets?.masApiKey;
     return apiKeyCredentials({
       masUrl,
-      keyId: config.masApiKeyId,
+      keyId,
       key: key ? () => key() ?? '' : config.masApiKey,
       expiry: config.masJwtExpiry,
       ...(metrics && { onRenewal: metrics.tokenRefresh, onExpiry: metrics.tokenExpiry }),
+      // The runbooks say to look for the token in the log: each exchange is a line (the key id, never the key).
+      ...(logger && {
+        onExchange: (exchange: TokenExchange) =>
+          exchange.result === 'success'
+            ? logger.info('MAS token obtained with the API key', {
+                keyId,
+                expiresAt: exchange.expiresAt?.toISOString() ?? 'never',
+              })
+            : logger.warn('MAS token exchange failed', {
+                keyId,
+                status: exchange.status,
+                error: exchange.code,
+                detail: exchange.detail,
+              }),
+      }),
     });
   }
   if (!config.masToken) return passThrough;
@@ -142,10 +160,24 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
   // A static MAS_TOKEN is usually a JWT: its expiry is the one date the operator must not miss.
   if (config.masToken && !parts.credentials) metrics?.tokenExpiry(tokenExpiry(config.masToken));
   const observers = [...(metrics ? [metrics.observer] : []), ...(parts.observers ?? [])];
+  const credentials = parts.credentials ?? credentialsFor(config, masUrl, metrics, secrets, parts.logger);
+  const lookup =
+    config.servedProfiles.length > 0
+      ? profileLookup({
+          ids: config.servedProfiles,
+          masUrl,
+          credentials,
+          timeoutMs: config.upstreamTimeoutMs,
+          logger: parts.logger,
+          ...(metrics && { onState: metrics.profileState }),
+        })
+      : undefined;
   const app = createApp({
     masUrl,
     scimTokens: secrets.scimTokens,
-    credentials: parts.credentials ?? credentialsFor(config, masUrl, metrics, secrets),
+    servedProfiles: config.servedProfiles,
+    credentials,
+    ...(lookup && { onFirstReady: () => void lookup.retryUnchecked() }),
     rules: rules.current,
     engineOptions: await engineOptionsFor(config),
     bodyLimitBytes: config.bodyLimitBytes,
@@ -180,6 +212,7 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
     servers.map((server, i) => listen(server, i === 0 ? config.port : (tls?.port ?? 0), parts.host ?? '0.0.0.0')),
   );
   readiness.ready = true;
+  void lookup?.run();
   const port = ports[0] ?? 0;
   parts.logger.info('scim-proxy is listening', {
     port,

@@ -2,6 +2,7 @@
 // --help/-h (usage, exit 0), an unknown option or a wrong number of arguments (said, exit 2).
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { ConfigError } from '../config.ts';
+import { ScimError } from '../scim/error.ts';
 import type { Output } from './output.ts';
 
 export interface Invocation {
@@ -49,10 +50,16 @@ export async function runCommand(
   try {
     return await command.run(input, out, env);
   } catch (error) {
-    // Commands that read the configuration say what is wrong with it, never with a stack trace.
-    if (!(error instanceof ConfigError)) throw error;
-    for (const problem of error.problems) out.error(`scim-proxy ${command.name}: ${problem}`);
-    return 1;
+    // A wrong configuration, an unreachable MAS or refused credentials: one line each, never a stack trace.
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) out.error(`scim-proxy ${command.name}: ${problem}`);
+      return 1;
+    }
+    if (error instanceof ScimError) {
+      out.error(`scim-proxy ${command.name}: ${error.message}`);
+      return 1;
+    }
+    throw error;
   }
 }
 

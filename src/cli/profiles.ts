@@ -2,13 +2,13 @@
 // `version` increases, and profiles are managed only by API: `apply` shows the difference and raises
 // `version` past MAS's so the change takes effect.
 import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
+import { parse, YAMLError } from 'yaml';
 import { loadConfig } from '../config.ts';
-import { diff } from '../observe/json-patch.ts';
-import { isPlainObject } from '../scim/patch.ts';
+import { diff, type PatchOperation } from '../observe/json-patch.ts';
+import { isPlainObject, type PlainObject } from '../scim/patch.ts';
 import type { Command } from './command.ts';
 import { USAGE_ERROR } from './command.ts';
-import { type MasClient, masClient } from './mas-client.ts';
+import { type MasAnswer, type MasClient, masClient, masSays } from './mas-client.ts';
 import type { Output } from './output.ts';
 
 const profilePath = (id: string) => `/scim/v2/Profiles/${encodeURIComponent(id)}`;
@@ -45,7 +45,9 @@ increase). FILE replaces the whole profile: what it leaves out is removed.
   positionals: [1, 1],
   async run({ positionals, values }, out, env) {
     const mas = masFor(env, out);
-    return mas ? apply(mas, positionals[0] as string, values['dry-run'] === true, out) : USAGE_ERROR;
+    return mas
+      ? apply(mas, positionals[0] as string, { dryRun: values['dry-run'] === true, yes: values.yes === true }, out)
+      : USAGE_ERROR;
   },
 };
 
@@ -63,55 +65,154 @@ function masFor(env: NodeJS.ProcessEnv, out: Output): MasClient | undefined {
 async function get(mas: MasClient, id: string, out: Output): Promise<number> {
   const answer = await mas.call('GET', profilePath(id));
   if (answer.status !== 200) {
-    out.error(
-      `profiles: MAS answered ${answer.status} for profile "${id}": ${JSON.stringify(answer.body).slice(0, 300)}`,
-    );
+    out.error(`profiles: ${refusal(answer, id)}`);
     return 1;
   }
   out.log(JSON.stringify(answer.body, null, 2));
   return 0;
 }
 
-async function apply(mas: MasClient, file: string, dryRun: boolean, out: Output): Promise<number> {
-  const desired: unknown = parse(await readFile(file, 'utf8'));
-  if (!isPlainObject(desired) || typeof desired.id !== 'string') {
-    out.error(`profiles: ${file} must hold one profile object with an "id"`);
-    return 2;
+/** Why MAS did not show a profile, in the administrator's terms. */
+function refusal(answer: MasAnswer, id: string): string {
+  if (answer.status === 404 && answer.contentType !== 'text/html')
+    return `MAS has no profile "${id}"; create it with scim-proxy profiles apply FILE (see examples/mas-profile.yaml)`;
+  if (answer.status === 401)
+    return `MAS refused the credentials (HTTP 401: ${masSays(answer)}); check MAS_API_KEY_ID and MAS_API_KEY (run scim-proxy doctor)`;
+  if (answer.status === 403)
+    return `MAS says the API key may not manage profiles (HTTP 403: ${masSays(answer)}); give it systemAdmin and userAdmin`;
+  return `MAS answered HTTP ${answer.status} for profile "${id}" (${masSays(answer)}); check that MAS_URL is MAS's API address (run scim-proxy doctor)`;
+}
+
+/** The profile in FILE, or a one-line reason with the position of the mistake. */
+async function readProfile(file: string): Promise<PlainObject | string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return `cannot read ${file} (${(error as NodeJS.ErrnoException).code})`;
   }
-  const current = await mas.call('GET', profilePath(desired.id));
-  if (current.status === 404) {
-    out.log(`profile "${desired.id}" does not exist on MAS: it will be created`);
-    if (dryRun) return 0;
+  let parsed: unknown;
+  try {
+    parsed = parse(text);
+  } catch (error) {
+    const at = error instanceof YAMLError ? error.linePos?.[0] : undefined;
+    const where = at ? ` line ${at.line}, column ${at.col}` : '';
+    return `${file}${where}: not valid YAML or JSON (${(error as Error).message.split('\n')[0]})`;
+  }
+  if (!isPlainObject(parsed) || typeof parsed.id !== 'string' || parsed.id === '')
+    return `${file} must hold one profile: a mapping with its "id" (see examples/mas-profile.yaml)`;
+  return parsed;
+}
+
+async function apply(
+  mas: MasClient,
+  file: string,
+  flags: { dryRun: boolean; yes: boolean },
+  out: Output,
+): Promise<number> {
+  const desired = await readProfile(file);
+  if (typeof desired === 'string') {
+    out.error(`profiles: ${desired}`);
+    return USAGE_ERROR;
+  }
+  const id = desired.id as string;
+  const current = await mas.call('GET', profilePath(id));
+  if (current.status === 404 && current.contentType !== 'text/html') {
+    out.log(`profile "${id}" does not exist on MAS; ${file} would create it:`);
+    out.log(indent(JSON.stringify(content(desired), null, 2)));
+    for (const warning of warnings({}, desired)) out.log(warning);
+    if (flags.dryRun) return dryRun(out);
+    if (!(await confirm(`Create profile "${id}" on MAS?`, flags.yes, out))) return 1;
     const created = await mas.call('POST', '/scim/v2/Profiles', { version: 1, ...desired });
-    return report(created.status === 201 || created.status === 200, `created profile "${desired.id}"`, created, out);
+    return report(created.status === 201 || created.status === 200, `created profile "${id}"`, created, out);
   }
   if (current.status !== 200 || !isPlainObject(current.body)) {
-    out.error(
-      `profiles: MAS answered ${current.status} for profile "${desired.id}"; check the API key's rights (systemAdmin, userAdmin)`,
-    );
+    out.error(`profiles: ${refusal(current, id)}`);
     return 1;
   }
   const currentVersion = typeof current.body.version === 'number' ? current.body.version : 0;
   const next = { ...content(desired), version: Math.max(currentVersion + 1, Number(desired.version) || 0) };
   const changes = diff(content(current.body), content(desired));
   if (changes.length === 0) {
-    out.log(`profile "${desired.id}" already matches ${file}; nothing to apply`);
+    out.log(`profile "${id}" already matches ${file}; nothing to apply`);
     return 0;
   }
-  out.log(`changes to profile "${desired.id}" (version ${currentVersion} → ${next.version}):`);
-  for (const change of changes) out.log(`  ${JSON.stringify(change)}`);
-  if (dryRun) return 0;
-  const put = await mas.call('PUT', profilePath(desired.id), next);
-  const check = await mas.call('GET', profilePath(desired.id));
+  out.log(`${file} replaces the whole profile "${id}" (version ${currentVersion} → ${next.version}); the changes:`);
+  for (const change of changes) out.log(`  ${describeChange(change, current.body)}`);
+  for (const warning of warnings(current.body, desired)) out.log(warning);
+  if (flags.dryRun) return dryRun(out);
+  if (!(await confirm(`Apply these changes to profile "${id}" on MAS?`, flags.yes, out))) return 1;
+  const put = await mas.call('PUT', profilePath(id), next);
+  const check = await mas.call('GET', profilePath(id));
   const applied = isPlainObject(check.body) && check.body.version === next.version;
   return report(put.status < 300 && applied, `applied: MAS now holds version ${next.version}`, put, out);
 }
 
-function report(ok: boolean, message: string, answer: { status: number; body: unknown }, out: Output): number {
-  if (ok) out.log(message);
-  else
-    out.error(
-      `profiles: MAS did not take the change (HTTP ${answer.status}): ${JSON.stringify(answer.body).slice(0, 300)}`,
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+
+/** One change as a person reads it: + added, - removed (with what was there), ~ changed from → to. */
+function describeChange(change: PatchOperation, before: PlainObject): string {
+  const show = (value: unknown) => JSON.stringify(value);
+  if (change.op === 'add') return `+ ${change.path}: ${show(change.value)}`;
+  const old = valueAt(before, change.path);
+  if (change.op === 'remove') return `- ${change.path} (was ${show(old)})`;
+  return `~ ${change.path}: ${show(old)} → ${show(change.value)}`;
+}
+
+function valueAt(document: unknown, pointer: string): unknown {
+  let node = document;
+  for (const token of pointer.split('/').slice(1)) {
+    const key = token.replaceAll('~1', '/').replaceAll('~0', '~');
+    node = Array.isArray(node) ? node[Number(key)] : isPlainObject(node) ? node[key] : undefined;
+  }
+  return node;
+}
+
+/** What would quietly hurt provisioning: losing group display names as ids, or a workspace. */
+function warnings(current: PlainObject, desired: PlainObject): string[] {
+  const flag = (profile: PlainObject) =>
+    isPlainObject(profile.runtimeConfigs) && profile.runtimeConfigs.useGroupDisplayNameAsGroupId === true;
+  const found: string[] = [];
+  if (!flag(desired))
+    found.push(
+      flag(current)
+        ? 'WARNING: this REMOVES runtimeConfigs.useGroupDisplayNameAsGroupId: MAS will give every new group a random suffix (AP_MAXIMO_SUPERVISORS_cbpxyc) and Maximo will create new security groups. Add "runtimeConfigs: {useGroupDisplayNameAsGroupId: true}" to the file to keep it.'
+        : 'WARNING: the profile will not have runtimeConfigs.useGroupDisplayNameAsGroupId: true; MAS gives new groups random suffixes (AP_MAXIMO_SUPERVISORS_cbpxyc).',
     );
+  const workspaces = (profile: PlainObject) =>
+    Array.isArray(profile.workspaces)
+      ? profile.workspaces.map((w) => (isPlainObject(w) ? String(w.id) : String(w)))
+      : [];
+  const kept = new Set(workspaces(desired));
+  for (const workspace of workspaces(current).filter((w) => !kept.has(w)))
+    found.push(`WARNING: this REMOVES workspace "${workspace}": users provisioned from now on are no longer given it.`);
+  return found;
+}
+
+function dryRun(out: Output): number {
+  out.log('dry run: nothing applied');
+  return 0;
+}
+
+/** --yes applies; otherwise the administrator answers, and only a yes applies. */
+async function confirm(question: string, yes: boolean, out: Output): Promise<boolean> {
+  if (yes) return true;
+  const answer = out.ask ? await out.ask(`${question} [y/N] `) : undefined;
+  if (answer !== undefined && /^y(es)?$/i.test(answer.trim())) return true;
+  out.error(
+    answer === undefined
+      ? 'profiles: nothing applied: no answer to confirm with (run it in a terminal, or add --yes to apply without asking)'
+      : 'profiles: nothing applied',
+  );
+  return false;
+}
+
+function report(ok: boolean, message: string, answer: MasAnswer, out: Output): number {
+  if (ok) out.log(message);
+  else out.error(`profiles: MAS did not take the change (HTTP ${answer.status}): ${masSays(answer)}`);
   return ok ? 0 : 1;
 }

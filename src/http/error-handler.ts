@@ -15,6 +15,14 @@ export function errorHandler({ logger }: { logger: Logger }): ErrorRequestHandle
           error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
       });
     }
+    // MAS refusing the proxy's own credentials is for the operator, not only for Entra's log.
+    if (scimError.code === 'upstream_credentials_rejected') {
+      logger.warn("MAS refused the proxy's credentials", {
+        requestId: res.locals.exchange?.id,
+        error: scimError.code,
+        detail: scimError.message,
+      });
+    }
     sendScimError(res, scimError);
   };
 }

@@ -6,12 +6,18 @@ export interface Readiness {
   ready: boolean;
 }
 
-export function health(readiness: Readiness): Router {
+/** `onFirstReady` runs once, when /readyz first answers 200 (the proxy then looks its profiles up again if MAS was down at start). */
+export function health(readiness: Readiness, onFirstReady?: () => void): Router {
   const router = Router();
+  let announced = false;
   router.get('/livez', function livez(_req, res) {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', function readyz(_req, res) {
+    if (readiness.ready && !announced) {
+      announced = true;
+      onFirstReady?.();
+    }
     res.status(readiness.ready ? 200 : 503).json({ status: readiness.ready ? 'ok' : 'not ready' });
   });
   return router;

@@ -10,7 +10,9 @@ export function requestId(): RequestHandler {
   return function requestId(req, res, next) {
     const given = req.get('client-request-id');
     const id = given && SAFE_ID.test(given) ? given : randomUUID();
-    res.locals.exchange = newExchange(id, req.method);
+    const url = req.originalUrl;
+    const queryAt = url.indexOf('?');
+    res.locals.exchange = newExchange(id, req.method, queryAt < 0 ? url : url.slice(0, queryAt));
     res.locals.exchange.rawHeaders = req.rawHeaders;
     res.set('x-request-id', id);
     next();

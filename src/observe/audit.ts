@@ -4,6 +4,8 @@
 import type { Writable } from 'node:stream';
 import winston from 'winston';
 import { type Exchange, type ExchangeObserver, outcomeOf } from '../exchange.ts';
+import { isPlainObject, type PlainObject } from '../scim/patch.ts';
+import { decodeSegment } from '../scim/resource-path.ts';
 import { auditQuery, auditView, type Hasher, hasher } from './audit-view.ts';
 import { diff, type PatchOperation } from './json-patch.ts';
 
@@ -29,6 +31,8 @@ export interface AuditRecord {
   time: string;
   requestId: string;
   method: string;
+  /** The path as received (an id of Users hashed when personal data is), so a wrong Tenant URL shows. */
+  path: string;
   profile: string | null;
   resource: string | null;
   resourceId: string | null;
@@ -41,6 +45,10 @@ export interface AuditRecord {
   masStatus: number | null;
   status: number;
   error: string | null;
+  /** Why the request was refused or failed, in the words Entra was given (MAS's own, for its errors). */
+  detail: string | null;
+  /** The id MAS gave what this request created: Entra's provisioning log shows it as the target id. */
+  createdId: string | null;
   upstreamError: string | null;
   durationMs: number;
   upstreamMs: number | null;
@@ -61,6 +69,7 @@ export function auditRecord(exchange: Exchange, status: number, hash: Hasher | u
     time: exchange.startedAt.toISOString(),
     requestId: exchange.id,
     method: exchange.method,
+    path: auditPath(exchange, hash),
     profile: exchange.target?.profile ?? null,
     resource: resource ?? null,
     // MAS may use the user name as a user's id, so it is personal data too.
@@ -75,11 +84,53 @@ export function auditRecord(exchange: Exchange, status: number, hash: Hasher | u
     masStatus: exchange.upstreamStatus ?? null,
     status,
     error: exchange.error?.code ?? null,
+    detail: detailOf(exchange, hash),
+    createdId: createdIdOf(exchange, hash),
     upstreamError: exchange.upstreamError ?? null,
     durationMs: round(performance.now() - exchange.startedMs),
     upstreamMs: exchange.upstreamMs === undefined ? null : round(exchange.upstreamMs),
     queueMs: exchange.queueMs === undefined ? null : round(exchange.queueMs),
   };
+}
+
+const PATH_LIMIT = 500;
+
+function auditPath(exchange: Exchange, hash: Hasher | undefined): string {
+  const path = exchange.receivedPath.slice(0, PATH_LIMIT);
+  const { target } = exchange;
+  if (!hash || target?.resource !== 'Users' || target.id === undefined) return path;
+  const segments = path.split('/');
+  const at = segments.findIndex((segment) => decodeSegment(segment) === target.id);
+  if (at > 0) segments[at] = hash(target.id);
+  return segments.join('/');
+}
+
+function answerOf(exchange: Exchange): PlainObject | undefined {
+  if (!exchange.answer || exchange.answer.length === 0) return undefined;
+  try {
+    const json: unknown = JSON.parse(exchange.answer.toString('utf8'));
+    return isPlainObject(json) ? json : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The proxy's own message, the rule's reason, or MAS's error detail (left out when personal data is hashed: MAS may quote it). */
+function detailOf(exchange: Exchange, hash: Hasher | undefined): string | null {
+  if (exchange.error) return exchange.error.message;
+  if (exchange.decision && exchange.decision.kind !== 'forward') return exchange.decision.reason;
+  if ((exchange.upstreamStatus ?? 0) < 400 || hash) return null;
+  const answer = answerOf(exchange);
+  const said = answer?.detail ?? (isPlainObject(answer?.exception) ? answer.exception.message : undefined);
+  return typeof said === 'string' ? said.slice(0, PATH_LIMIT) : null;
+}
+
+function createdIdOf(exchange: Exchange, hash: Hasher | undefined): string | null {
+  const status = exchange.upstreamStatus ?? 0;
+  if (exchange.method !== 'POST' || status < 200 || status >= 300) return null;
+  const id = answerOf(exchange)?.id;
+  if (typeof id !== 'string') return null;
+  return hash && exchange.target?.resource === 'Users' ? hash(id) : id;
 }
 
 // The audit file goes through winston for its size-based rotation. The console stream, written on

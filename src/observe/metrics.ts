@@ -4,6 +4,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 
 import type { ExchangeObserver } from '../exchange.ts';
 import { AUTH_REFUSALS, type AuthRefusal } from '../http/inbound-auth.ts';
 import { TOKEN_RESULTS, type TokenResult } from '../oauth/token-endpoint.ts';
+import { PROFILE_STATES, type ProfileState } from '../upstream/profile-lookup.ts';
 import {
   codeLabel,
   methodLabel,
@@ -47,6 +48,8 @@ export interface Metrics {
   upstreamRetry(reason: 'credentials' | 'throttled' | 'reset'): void;
   /** One exchange offered to RECORD_DIR: written, skipped (a bound reached) or failed (disk). */
   recording(result: 'written' | 'skipped' | 'failed'): void;
+  /** What the lookup of a MAS_PROFILES profile found: 1 on its state's series, 0 on the others. */
+  profileState(profile: string, state: ProfileState): void;
   /** Makes the per-rule series exist at 0, so the first refusal already shows in increase(). */
   knowRules(ids: readonly string[]): void;
 }
@@ -177,6 +180,13 @@ export function createMetrics(registry: Registry, { version }: { version: string
     registers,
   });
 
+  const profileStates = new Gauge({
+    name: 'scim_proxy_mas_profile_state',
+    help: 'What the lookup of each MAS_PROFILES profile found: 1 on its state (ok, missing, no_group_display_names, unchecked).',
+    labelNames: ['profile', 'state'],
+    registers,
+  });
+
   for (const reason of ['full', 'timeout']) queueRejections.inc({ reason }, 0);
   for (const reason of ['credentials', 'throttled', 'reset']) retries.inc({ reason }, 0);
   for (const result of ['written', 'skipped', 'failed']) recordings.inc({ result }, 0);
@@ -220,6 +230,9 @@ export function createMetrics(registry: Registry, { version }: { version: string
     masQueueRejected: (reason) => queueRejections.inc({ reason }),
     upstreamRetry: (reason) => retries.inc({ reason }),
     recording: (result) => recordings.inc({ result }),
+    profileState(profile, state) {
+      for (const each of PROFILE_STATES) profileStates.set({ profile, state: each }, each === state ? 1 : 0);
+    },
     knowRules(ids) {
       for (const id of ids) {
         applications.inc({ rule: ruleLabel(id) }, 0);

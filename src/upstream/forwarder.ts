@@ -165,7 +165,7 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
       const status = upstream.statusCode ?? 502;
       if (status === 401 && options.dropCallerAuthorization) {
         upstream.resume();
-        throw credentialsRejectedError();
+        throw credentialsRejectedError(credentials.renewable);
       }
       if (status === 429) {
         upstream.resume();

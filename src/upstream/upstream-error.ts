@@ -36,10 +36,13 @@ export const throttledError = (retryAfterSeconds: number) =>
     { code: 'upstream_throttled', headers: { 'retry-after': String(retryAfterSeconds) } },
   );
 
-export const credentialsRejectedError = () =>
+/** A static MAS_TOKEN is never renewed: the message must not claim a renewal that did not happen. */
+export const credentialsRejectedError = (renewable: boolean) =>
   new ScimError(
     502,
-    "MAS rejected scim-proxy's own credentials (401), also after renewing them; check MAS_API_KEY_ID/MAS_API_KEY or MAS_TOKEN (run `scim-proxy doctor`). Entra's Secret Token is fine.",
+    renewable
+      ? "MAS rejected scim-proxy's own credentials (401), also after renewing them with the API key; check MAS_API_KEY_ID/MAS_API_KEY and that the key is active with user administration rights (run `scim-proxy doctor`). Entra's Secret Token is fine."
+      : "MAS rejected scim-proxy's MAS_TOKEN (401); a static token is never renewed: replace it, or better set MAS_API_KEY_ID and MAS_API_KEY so the proxy gets and renews tokens itself (run `scim-proxy doctor`). Entra's Secret Token is fine.",
     { code: 'upstream_credentials_rejected' },
   );
 

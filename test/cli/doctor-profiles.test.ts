@@ -34,9 +34,9 @@ test('doctor passes a sound setup and says when the MAS token expires', async (t
   const { env } = await setup(t, true);
   const out = capture();
   assert.equal(await cli(['doctor', '--profile', 'p1'], out, env), 0);
-  assert.match(out.text(), /PASS {2}MAS reachable/);
-  assert.match(out.text(), /PASS {2}MAS token: API key → JWT works; expires \d{4}-/);
-  assert.match(out.text(), /PASS {2}profile: "p1" exists and uses group display names/);
+  assert.match(out.text(), /PASS {2}MAS address/);
+  assert.match(out.text(), /PASS {2}MAS credentials: API key a-inst1-doctortest → JWT works; the JWT expires \d{4}-/);
+  assert.match(out.text(), /PASS {2}profile p1: exists and uses group display names/);
   assert.ok(!out.text().includes(KEY));
 });
 
@@ -44,17 +44,17 @@ test('doctor fails a profile without useGroupDisplayNameAsGroupId and says how t
   const { env } = await setup(t, false);
   const out = capture();
   assert.equal(await cli(['doctor', '--profile', 'p1'], out, env), 1);
-  assert.match(out.text(), /FAIL {2}profile: .*random suffixes\n {6}fix: .*profiles apply/);
+  assert.match(out.text(), /FAIL {2}profile p1: .*random suffixes.*\n {6}fix: .*profiles apply/);
 });
 
 test('doctor fails a wrong API key and an unreachable MAS', async (t) => {
   const { env } = await setup(t, true);
   const wrongKey = capture();
   assert.equal(await cli(['doctor'], wrongKey, { ...env, MAS_API_KEY: 'nope' }), 1);
-  assert.match(wrongKey.text(), /FAIL {2}MAS token: MAS refused the API key/);
+  assert.match(wrongKey.text(), /FAIL {2}MAS credentials: MAS refused the API key/);
   const unreachable = capture();
   assert.equal(await cli(['doctor'], unreachable, { ...env, MAS_URL: 'http://127.0.0.1:1' }), 1);
-  assert.match(unreachable.text(), /FAIL {2}MAS reachable/);
+  assert.match(unreachable.text(), /FAIL {2}MAS: /);
 });
 
 test('doctor warns about group table entries that are not Maximo group names', async (t) => {
@@ -63,7 +63,7 @@ test('doctor warns about group table entries that are not Maximo group names', a
   await writeFile(table, 'Supervisors: AP_MAXIMO_SUPERVISORS\nPlanners: planners group\n');
   const out = capture();
   await cli(['doctor'], out, { ...env, GROUP_MAP_FILE: table });
-  assert.match(out.text(), /FAIL {2}group table: .*"Planners": a MAS group id has no spaces/);
+  assert.match(out.text(), /FAIL {2}configuration: 1 problem\(s\):\n.*"Planners": a MAS group id has no spaces/);
 });
 
 test('profiles apply shows the difference, raises version past MAS and the change takes effect', async (t) => {
@@ -71,9 +71,9 @@ test('profiles apply shows the difference, raises version past MAS and the chang
   const file = path.join(dir, 'p1.yaml');
   await writeFile(file, 'id: p1\nversion: 1\nruntimeConfigs:\n  useGroupDisplayNameAsGroupId: true\n');
   const out = capture();
-  assert.equal(await cli(['profiles', 'apply', file], out, env), 0);
+  assert.equal(await cli(['profiles', 'apply', file, '--yes'], out, env), 0);
   assert.match(out.text(), /version 3 → 4/);
-  assert.match(out.text(), /"path":"\/runtimeConfigs\/useGroupDisplayNameAsGroupId","value":true/);
+  assert.match(out.text(), /~ \/runtimeConfigs\/useGroupDisplayNameAsGroupId: false → true/);
   assert.equal(sim.profile('p1')?.version, 4);
   assert.equal(sim.profile('p1')?.runtimeConfigs?.useGroupDisplayNameAsGroupId, true);
   const again = capture();
