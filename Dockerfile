@@ -73,7 +73,10 @@ COPY --chown=1001:0 bin ./bin
 # OpenShift runs the container as a random UID in group 0: the COPY --chown above already gave
 # group 0 every file, and the app only reads them (read-only root filesystem), so no layer
 # rewrites them again.
+# `scim-proxy` on PATH (helm test runs `scim-proxy doctor`; an administrator `oc exec ... scim-proxy`).
+RUN ln -s scim-proxy.js bin/scim-proxy
 USER 1001
+ENV PATH=/opt/app-root/src/bin:$PATH
 
 # 8443: HTTPS with the service-ca certificate, for reencrypt Routes (TLS_PORT).
 EXPOSE 8080 8443 9464

@@ -50,5 +50,5 @@ test('doctor fails a signing key file that holds no private key, without quoting
     await cli(['doctor'], out, { ...oauthEnv(), OAUTH_SIGNING_KEY_FILE: `${dir}/oauth-signing-keys.pem` }),
     1,
   );
-  assert.match(out.text(), /FAIL {2}configuration: .*OAUTH_SIGNING_KEY_FILE: no PEM private key in it/);
+  assert.match(out.text(), /FAIL {2}configuration: [\s\S]*OAUTH_SIGNING_KEY_FILE: no PEM private key in it/);
 });

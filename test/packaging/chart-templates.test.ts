@@ -199,7 +199,9 @@ describe('chart templates', () => {
   });
 
   it('mount credentials as files and never put a secret value in the environment', () => {
-    const deployment = readTemplates().get('templates/deployment.yaml') ?? '';
+    // The pods' variables are in a helper the Deployment and the helm test pod share.
+    const templates = readTemplates();
+    const deployment = `${templates.get('templates/deployment.yaml')}${templates.get('templates/_helpers.tpl')}`;
     for (const name of ['SCIM_TOKEN_FILE', 'MAS_API_KEY_FILE', 'MAS_TOKEN_FILE']) {
       assert.match(deployment, new RegExp(`name: ${name}\\s+value: /var/run/secrets/scim-proxy/`));
     }
@@ -225,6 +227,29 @@ describe('chart templates', () => {
     const test = readTemplates().get('templates/tests/test-connection.yaml') ?? '';
     assert.match(test, /helm\.sh\/hook: test/);
     assert.match(test, /\/readyz/);
+  });
+
+  it('run scim-proxy doctor in the helm test pod with the configuration, Secret, CA and profile the pods get', () => {
+    const templates = readTemplates();
+    const test = templates.get('templates/tests/test-connection.yaml') ?? '';
+    const deployment = templates.get('templates/deployment.yaml') ?? '';
+    assert.match(test, /command:\n\s+- scim-proxy\n\s+- doctor/);
+    for (const shared of ['scim-proxy.masEnv', 'scim-proxy.configVolumeMounts', 'scim-proxy.configVolumes']) {
+      assert.ok(test.includes(`include "${shared}"`), `the test pod uses ${shared}`);
+      assert.ok(deployment.includes(`include "${shared}"`), `the Deployment uses ${shared}`);
+    }
+    const runtime = templates.get('templates/_helpers.tpl') ?? '';
+    for (const variable of [
+      'MAS_URL',
+      'MAS_PROFILES',
+      'MAS_API_KEY_ID',
+      'MAS_API_KEY_FILE',
+      'SCIM_TOKEN_FILE',
+      'NODE_EXTRA_CA_CERTS',
+    ])
+      assert.match(runtime, new RegExp(`- name: ${variable}\\n`), variable);
+    assert.match(runtime, /- name: MAS_PROFILES\n {2}value: \{\{ \. \| quote \}\}/);
+    assert.match(runtime, /\.Values\.mas\.profileId/);
   });
 
   it('print the Entra Tenant URL, Route host plus /scim/v2/<profileId>, in NOTES.txt', () => {

@@ -2,9 +2,10 @@
 // policy: UBI 9 Node.js 24 pinned by tag, production dependencies only, non-root with group 0
 // ownership for OpenShift's random UID, exec-form CMD, OCI labels, no HEALTHCHECK, rules inside.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { validate } from 'dockerfile-utils';
 
@@ -199,5 +200,23 @@ describe('Dockerfile', () => {
       );
     assert.ok(sources.length > 0);
     for (const source of sources) assert.ok(allowed.includes(source), `${source} is excluded by .dockerignore`);
+  });
+
+  it('puts the scim-proxy command on PATH (helm test runs scim-proxy doctor)', () => {
+    const stage = finalStage();
+    assert.ok(args(stage, 'ENV').some((a) => /^PATH=\/opt\/app-root\/src\/bin:\$PATH$/.test(a)));
+    assert.ok(args(stage, 'RUN').some((a) => /ln -s scim-proxy\.js bin\/scim-proxy/.test(a)));
+  });
+
+  it('a scim-proxy link to bin/scim-proxy.js runs by name from PATH', (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'scim-proxy-bin-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    symlinkSync(join(import.meta.dirname, '..', '..', 'bin', 'scim-proxy.js'), join(dir, 'scim-proxy'));
+    const run = spawnSync('scim-proxy', ['--help'], {
+      encoding: 'utf8',
+      env: { PATH: `${dir}${delimiter}${dirname(process.execPath)}` },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /usage: scim-proxy <command>/);
   });
 });

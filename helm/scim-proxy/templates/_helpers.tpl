@@ -117,3 +117,133 @@ ConfigMap with the CA bundle trusted for MAS, and its key; empty when no extra C
 {{- define "scim-proxy.caKey" -}}
 {{- if .Values.mas.ca.configMapName }}{{ .Values.mas.ca.key }}{{ else }}service-ca.crt{{ end }}
 {{- end }}
+
+{{/*
+The proxy's configuration as its pods get it: the variables that say which MAS and how to reach it,
+and the Secret, rules, group table and CA they read. The Deployment and the helm test pod both use
+these, so `helm test` runs `scim-proxy doctor` with the release's own configuration.
+*/}}
+{{- define "scim-proxy.masEnv" -}}
+{{- $s := .Values.secret }}
+{{- $rules := or .Values.rules.existingConfigMap .Values.rules.files }}
+{{- $groups := or .Values.groupMap.existingConfigMap .Values.groupMap.entries }}
+{{- $ca := include "scim-proxy.caConfigMap" . }}
+{{- with .Values.mas.url }}
+- name: MAS_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.mas.profileId }}
+- name: MAS_PROFILES
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.mas.apiKeyId }}
+- name: MAS_API_KEY_ID
+  value: {{ . | quote }}
+{{- end }}
+{{- if and $s.keys.scimToken (or $s.existingSecret $s.scimToken) }}
+- name: SCIM_TOKEN_FILE
+  value: /var/run/secrets/scim-proxy/{{ $s.keys.scimToken }}
+{{- end }}
+{{- if and $s.keys.masApiKey (or $s.existingSecret $s.masApiKey) }}
+- name: MAS_API_KEY_FILE
+  value: /var/run/secrets/scim-proxy/{{ $s.keys.masApiKey }}
+{{- end }}
+{{- if and $s.keys.masToken (or $s.existingSecret $s.masToken) }}
+- name: MAS_TOKEN_FILE
+  value: /var/run/secrets/scim-proxy/{{ $s.keys.masToken }}
+{{- end }}
+{{- with .Values.oauth.clientId }}
+- name: OAUTH_CLIENT_ID
+  value: {{ . | quote }}
+- name: OAUTH_CLIENT_SECRET_FILE
+  value: /var/run/secrets/scim-proxy/{{ $s.keys.oauthClientSecret }}
+- name: OAUTH_SIGNING_KEY_FILE
+  value: /var/run/secrets/scim-proxy/{{ $s.keys.oauthSigningKey }}
+- name: OAUTH_TOKEN_LIFETIME_SECONDS
+  value: {{ $.Values.oauth.tokenLifetimeSeconds | int64 | quote }}
+- name: OAUTH_ISSUER
+  value: {{ $.Values.oauth.issuer | quote }}
+- name: OAUTH_AUDIENCE
+  value: {{ $.Values.oauth.audience | default (printf "%s/%s" $.Release.Namespace (include "scim-proxy.fullname" $)) | quote }}
+- name: OAUTH_MAX_FAILURES_PER_SOURCE
+  value: {{ $.Values.oauth.maxFailuresPerSource | int64 | quote }}
+- name: OAUTH_MAX_FAILURES_PER_CLIENT
+  value: {{ $.Values.oauth.maxFailuresPerClient | int64 | quote }}
+- name: OAUTH_LOCKOUT_SECONDS
+  value: {{ $.Values.oauth.lockoutSeconds | int64 | quote }}
+{{- end }}
+{{- if $rules }}
+- name: RULES_DIR
+  value: /etc/scim-proxy/rules
+{{- end }}
+{{- if $groups }}
+- name: GROUP_MAP_FILE
+  value: /etc/scim-proxy/groups/{{ .Values.groupMap.key }}
+{{- end }}
+{{- if $ca }}
+- name: NODE_EXTRA_CA_CERTS
+  value: /etc/scim-proxy/ca/{{ include "scim-proxy.caKey" . }}
+{{- end }}
+- name: UPSTREAM_TIMEOUT_MS
+  value: {{ .Values.config.upstreamTimeoutMs | int64 | quote }}
+{{- end }}
+
+{{- define "scim-proxy.configVolumeMounts" -}}
+{{- $secretMounted := or .Values.secret.existingSecret (include "scim-proxy.createSecret" .) }}
+{{- $rules := or .Values.rules.existingConfigMap .Values.rules.files }}
+{{- $groups := or .Values.groupMap.existingConfigMap .Values.groupMap.entries }}
+{{- $ca := include "scim-proxy.caConfigMap" . }}
+{{- if $secretMounted }}
+- name: credentials
+  mountPath: /var/run/secrets/scim-proxy
+  readOnly: true
+{{- end }}
+{{- if $rules }}
+- name: rules
+  mountPath: /etc/scim-proxy/rules
+  readOnly: true
+{{- end }}
+{{- if $groups }}
+- name: groups
+  mountPath: /etc/scim-proxy/groups
+  readOnly: true
+{{- end }}
+{{- if $ca }}
+- name: ca
+  mountPath: /etc/scim-proxy/ca
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "scim-proxy.configVolumes" -}}
+{{- $secretMounted := or .Values.secret.existingSecret (include "scim-proxy.createSecret" .) }}
+{{- $rules := or .Values.rules.existingConfigMap .Values.rules.files }}
+{{- $groups := or .Values.groupMap.existingConfigMap .Values.groupMap.entries }}
+{{- $ca := include "scim-proxy.caConfigMap" . }}
+{{- if $secretMounted }}
+- name: credentials
+  secret:
+    secretName: {{ include "scim-proxy.secretName" . }}
+{{- end }}
+{{- if $rules }}
+- name: rules
+  configMap:
+    name: {{ include "scim-proxy.rulesConfigMap" . }}
+{{- end }}
+{{- if $groups }}
+- name: groups
+  configMap:
+    name: {{ include "scim-proxy.groupMapConfigMap" . }}
+{{- end }}
+{{- if $ca }}
+# The key as an item, not the whole ConfigMap: while the key is missing (service-ca has not
+# injected the bundle yet, or mas.ca.key is wrong) the kubelet holds the pod in
+# ContainerCreating instead of starting Node without the CA, Ready but failing every MAS call.
+- name: ca
+  configMap:
+    name: {{ $ca }}
+    items:
+      - key: {{ include "scim-proxy.caKey" . }}
+        path: {{ include "scim-proxy.caKey" . }}
+{{- end }}
+{{- end }}
