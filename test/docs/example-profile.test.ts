@@ -19,7 +19,8 @@ test('the example profile applies to MAS as the README shows, and doctor then pa
   const env = { MAS_URL: sim.url, SCIM_TOKEN: 'entra-token', MAS_API_KEY_ID: KEY_ID, MAS_API_KEY: KEY };
   const lines: string[] = [];
   const out = { log: (l: string) => lines.push(l), error: (l: string) => lines.push(l) };
-  assert.equal(await cli(['profiles', 'apply', EXAMPLE], out, env), 0, lines.join('\n'));
+  // --yes: what the administrator confirms when asked at the terminal.
+  assert.equal(await cli(['profiles', 'apply', EXAMPLE, '--yes'], out, env), 0, lines.join('\n'));
 
   const { id } = parseYaml(read('examples/mas-profile.yaml')) as { id: string };
   const held = sim.profile(id) as { runtimeConfigs?: { useGroupDisplayNameAsGroupId?: boolean } } | undefined;
@@ -27,5 +28,5 @@ test('the example profile applies to MAS as the README shows, and doctor then pa
 
   lines.length = 0;
   await cli(['doctor', '--profile', id], out, env);
-  assert.match(lines.join('\n'), /PASS {2}profile: /);
+  assert.match(lines.join('\n'), new RegExp(`PASS {2}profile ${id}: `));
 });
