@@ -2,18 +2,17 @@ import type { RequestHandler } from 'express';
 import { ScimError } from '../scim/error.ts';
 import { parseQuery } from '../scim/query.ts';
 import { parseResourcePath } from '../scim/resource-path.ts';
+import { routeFor } from '../scim/routes.ts';
 
-/** SCIM's methods (RFC 7644 §3.2) and HEAD; TRACE would echo MAS's credentials back to the caller. */
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 // A server that honours these runs another method than the one the rules judged (a POST that is a PATCH).
 const METHOD_OVERRIDES = ['x-http-method-override', 'x-http-method', 'x-method-override'];
 // Tokens in a URL end up in access logs, MAS's included: RFC 6750's query form is never accepted.
 const TOKEN_IN_QUERY = /^(access_token|authorization)$/i;
 
 /**
- * Admits only plain paths under /scim/v2/ (after resolving dot segments, encoded or not), SCIM's
- * methods, and a query without credentials, and parses the query. Everything else is answered here:
- * the proxy never reaches another MAS API or host.
+ * Admits only plain paths under /scim/v2/ (after resolving dot segments, encoded or not) on the route
+ * allow-list (routes.ts), and a query without credentials, and parses the query. Everything else is
+ * answered here, whatever the authentication mode: the proxy never reaches another MAS API or host.
  */
 export function scimTarget(): RequestHandler {
   return function scimTarget(req, res, next) {
@@ -32,13 +31,11 @@ export function scimTarget(): RequestHandler {
         ),
       );
     }
-    if (!METHODS.includes(req.method)) {
-      return next(
-        new ScimError(405, `SCIM has no ${req.method.slice(0, 20)}; use one of ${METHODS.join(', ')}.`, {
-          code: 'method_not_allowed',
-          headers: { allow: METHODS.join(', ') },
-        }),
-      );
+    try {
+      // TRACE, OPTIONS and the rest are never on the list: TRACE would echo MAS's credentials back.
+      routeFor(target, req.method);
+    } catch (error) {
+      return next(error);
     }
     const override = METHOD_OVERRIDES.find((name) => req.headers[name] !== undefined);
     if (override) {

@@ -11,9 +11,34 @@ test('a profile-scoped path names its profile, resource and decoded id', () => {
   });
 });
 
-test('a trailing slash names the same resource', () => {
+test('a trailing slash names the same resource, and MAS gets the path without it', () => {
   assert.equal(parseResourcePath('/scim/v2/p1/Users/')?.resource, 'Users');
   assert.equal(parseResourcePath('/scim/v2/p1/Users/')?.id, undefined);
+  assert.equal(parseResourcePath('/scim/v2/p1/Users/')?.path, '/scim/v2/p1/Users');
+});
+
+test('a resource name in any case is matched and forwarded in its canonical spelling', () => {
+  assert.deepEqual(parseResourcePath('/scim/v2/MasProfile1/groups/G1'), {
+    path: '/scim/v2/MasProfile1/Groups/G1',
+    profile: 'MasProfile1',
+    resource: 'Groups',
+    id: 'G1',
+  });
+  assert.equal(parseResourcePath('/scim/v2/p1/%55SERS')?.path, '/scim/v2/p1/Users');
+  assert.equal(parseResourcePath('/scim/v2/PROFILES/p1')?.resource, 'Profiles');
+  assert.equal(parseResourcePath('/scim/v2/p1/bulk')?.resource, 'Bulk');
+});
+
+test('a path deeper than profile, resource and id is not a SCIM path', () => {
+  assert.equal(parseResourcePath('/scim/v2/p1/Users/u1/extra'), undefined);
+  assert.equal(parseResourcePath('/scim/v2/Schemas/a/b'), undefined);
+});
+
+test('a segment that would become a dot segment or separator under any number of decodings is refused', () => {
+  for (const path of ['/scim/v2/p1/Users/%25252e%25252e', '/scim/v2/p1/Users/%2525252f', '/scim/v2/p1/%252e']) {
+    assert.equal(parseResourcePath(path), undefined, path);
+  }
+  assert.equal(parseResourcePath('/scim/v2/p1/Users/50%25')?.id, '50%', 'a percent sign that decodes to nothing else');
 });
 
 test('Profiles and the discovery endpoints have no profile', () => {

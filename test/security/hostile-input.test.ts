@@ -464,12 +464,12 @@ test('HTTP/1.0 without a Host header is forwarded to MAS_URL like any request', 
 
 // --- Methods ----------------------------------------------------------------------------------------
 
-test('TRACE, OPTIONS and WebDAV methods are a 405 with Allow, so MAS never echoes its credentials', async (t) => {
+test('TRACE, OPTIONS and WebDAV methods are a 405 with the route Allow header, so MAS never echoes its credentials', async (t) => {
   const p = await startGuardedProxy(t);
   for (const method of ['TRACE', 'OPTIONS', 'PROPFIND']) {
     const answer = await raw(p, [`${method} /scim/v2/p1/Users HTTP/1.1`, `Authorization: ${AUTH}`]);
-    assertScimError(answer, 405, undefined, /GET, HEAD, POST, PUT, PATCH, DELETE/);
-    assert.equal(answer.headers.allow, 'GET, HEAD, POST, PUT, PATCH, DELETE');
+    assertScimError(answer, 405, undefined, /GET, HEAD, POST/);
+    assert.equal(answer.headers.allow, 'GET, HEAD, POST');
   }
   await assertNothingReachedMas(p);
 });
@@ -478,7 +478,7 @@ test('a method-override header is a 400: a POST the rules judged must not become
   const p = await startGuardedProxy(t);
   const wipe = patchBody([{ op: 'remove', path: 'members' }]);
   for (const header of ['X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override']) {
-    const answer = await send(p, 'POST', '/scim/v2/p1/Groups/g1', wipe, { [header]: 'PATCH' });
+    const answer = await send(p, 'POST', '/scim/v2/p1/Groups', wipe, { [header]: 'PATCH' });
     assertScimError(answer, 400, 'invalidSyntax', new RegExp(header, 'i'));
   }
   await assertNothingReachedMas(p);
