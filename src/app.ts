@@ -6,6 +6,7 @@ import type { ExchangeObserver } from './exchange.ts';
 import { apiHeaders } from './http/api-headers.ts';
 import { body } from './http/body.ts';
 import { errorHandler } from './http/error-handler.ts';
+import { guard } from './http/guard.ts';
 import { health, type Readiness } from './http/health.ts';
 import { type AuthRefusal, inboundAuth } from './http/inbound-auth.ts';
 import { masSlot } from './http/mas-slot.ts';
@@ -73,6 +74,7 @@ export function createApp(parts: AppParts): Express {
   app.use(servedProfiles(parts.servedProfiles ?? []));
   app.use(body({ limitBytes: parts.bodyLimitBytes }));
   app.use(normalize({ rules: parts.rules, options: parts.engineOptions }));
+  app.use(guard({ options: parts.engineOptions }));
   if (parts.masGate) app.use(masSlot(parts.masGate));
   app.use(
     forwarder({

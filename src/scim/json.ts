@@ -26,17 +26,18 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 
 /**
  * What makes a parsed JSON text unsafe to pass on, or undefined: nesting deeper than `maxDepth`
- * (recursive code downstream would overflow its stack), or a key given twice in one object (JSON.parse
- * keeps the last, another parser may keep the first: the rules and MAS would read different values).
+ * (recursive code downstream would overflow its stack), or a key given twice in one object, also in
+ * another case (JSON.parse keeps the last, another parser may keep the first, and RFC 7643 §2.1 lets a
+ * server read names in any case: the rules and MAS would read different values).
  * `text` must be valid JSON; one pass, no recursion.
  */
 export function structureProblem(text: string, maxDepth: number): string | undefined {
-  // One entry per open container: the keys seen so far for an object, null for an array.
-  const open: (Set<string> | null)[] = [];
+  // One entry per open container: the keys seen so far (by lower case) for an object, null for an array.
+  const open: (Map<string, string> | null)[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '{' || c === '[') {
-      open.push(c === '{' ? new Set() : null);
+      open.push(c === '{' ? new Map() : null);
       if (open.length > maxDepth) return `it nests deeper than ${maxDepth} levels`;
     } else if (c === '}' || c === ']') {
       open.pop();
@@ -47,8 +48,13 @@ export function structureProblem(text: string, maxDepth: number): string | undef
       if (keys && nextToken(text, end + 1) === ':') {
         const token = text.slice(i, end + 1);
         const key = token.includes('\\') ? (JSON.parse(token) as string) : token.slice(1, -1);
-        if (keys.has(key)) return `the key "${key.slice(0, 60)}" appears twice in one object`;
-        keys.add(key);
+        const lower = key.toLowerCase();
+        const seen = keys.get(lower);
+        if (seen === key) return `the key "${key.slice(0, 60)}" appears twice in one object`;
+        if (seen !== undefined) {
+          return `the keys "${seen.slice(0, 60)}" and "${key.slice(0, 60)}" name the same attribute (SCIM names are case-insensitive)`;
+        }
+        keys.set(lower, key);
       }
       i = end;
     }

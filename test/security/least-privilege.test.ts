@@ -120,3 +120,77 @@ test('a resource named in another case reaches MAS in its canonical spelling, th
   assert.deepEqual(reached(p), ['PATCH /scim/v2/MasProfile1/Groups/G1', 'GET /scim/v2/MasProfile1/Users']);
   assert.deepEqual(p.mas.seen[0]?.body, patch([{ op: 'remove', path: 'members[value eq "u1"]' }]));
 });
+
+// --- The guard judges effect, not spelling -----------------------------------------------------------
+
+const URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+/** Each empties, or nearly empties, a group on a server that applies RFC 7644 or reads names in any case. */
+const WIPES: Record<string, unknown> = {
+  'path-less replace with no members': patch([{ op: 'replace', value: { members: [] } }]),
+  'path-less replace, Members': patch([{ op: 'replace', value: { Members: [] } }]),
+  'path-less replace, members null': patch([{ op: 'replace', value: { members: null } }]),
+  'replace of members with {}': patch([{ op: 'replace', path: 'members', value: {} }]),
+  'replace of members with [{}]': patch([{ op: 'replace', path: 'members', value: [{}] }]),
+  'members[value pr]': patch([{ op: 'remove', path: 'members[value pr]' }]),
+  'members[value ne "x"]': patch([{ op: 'remove', path: 'members[value ne "x"]' }]),
+  'members[]': patch([{ op: 'remove', path: 'members[]' }]),
+  'members.value': patch([{ op: 'remove', path: 'members.value' }]),
+  'URN-qualified members': patch([{ op: 'remove', path: `${URN}:members` }]),
+  'operations in lower case': { schemas: [PATCH_OP], operations: [{ op: 'remove', path: 'members' }] },
+  'OPERATIONS in upper case': { schemas: [PATCH_OP], OPERATIONS: [{ op: 'remove', path: 'members' }] },
+  'Op and Path': patch([{ Op: 'remove', Path: 'members' }]),
+};
+
+test('every spelling of a group wipe is refused with the safe form, and nothing reaches MAS', async (t) => {
+  const p = await startGuardedProxy(t);
+  for (const [name, body] of Object.entries(WIPES)) {
+    const answer = await send(p, 'PATCH', '/scim/v2/MasProfile1/Groups/G1', body);
+    assert.equal(answer.status, 400, `${name}: ${answer.body}`);
+    assertScimError(answer, 400, /members\[value eq \\"<id>\\"\]/);
+  }
+  assert.deepEqual(reached(p), []);
+  assert.ok(await p.stillServes());
+});
+
+test('keys that collide in another case, Operations as an object and invisible characters are each a 400', async (t) => {
+  const p = await startGuardedProxy(t);
+  const path = '/scim/v2/MasProfile1/Groups/G1';
+  const both = `{"schemas":["${PATCH_OP}"],"Operations":[{"op":"add","path":"displayName","value":"x"}],"operations":[{"op":"remove","path":"members"}]}`;
+  assertScimError(await send(p, 'PATCH', path, both), 400, /"Operations" and "operations" name the same attribute/);
+  const twoOps = patch([{ op: 'add', OP: 'remove', path: 'members' }]);
+  assertScimError(await send(p, 'PATCH', path, twoOps), 400, /"op" and "OP" name the same attribute/);
+  const object = { schemas: [PATCH_OP], Operations: { op: 'remove', path: 'members' } };
+  assertScimError(await send(p, 'PATCH', path, object), 400, /"Operations" must be an array/);
+  for (const operation of [
+    { op: 'remove\u0000', path: 'members' },
+    { op: 'remove', path: 'members\u200b' },
+  ]) {
+    assertScimError(await send(p, 'PATCH', path, patch([operation])), 400, /control or invisible characters/);
+  }
+  assertScimError(await send(p, 'PATCH', '/scim/v2/p1/Users/u1', object), 400, /must be an array/);
+  assert.deepEqual(reached(p), []);
+});
+
+test('a PUT of a group reaches MAS only with the explicit member list it replaces', async (t) => {
+  const p = await startGuardedProxy(t);
+  const path = '/scim/v2/MasProfile1/Groups/G1';
+  const group = { schemas: [URN], displayName: 'G1' };
+  assertScimError(await send(p, 'PUT', path, group), 400, /PUT without "members"/);
+  assertScimError(await send(p, 'PUT', path, { ...group, members: [] }), 400, /an empty list/);
+  assertScimError(await send(p, 'PUT', path, { ...group, members: [{ display: 'A' }] }), 400, /without a "value"/);
+  assert.deepEqual(reached(p), []);
+  const full = { ...group, members: [{ value: 'u1' }, { value: 'u2' }] };
+  assert.equal((await send(p, 'PUT', path, full)).status, 204);
+  assert.deepEqual(reached(p), [`PUT ${path}`]);
+  assert.deepEqual(p.mas.seen[0]?.body, full);
+});
+
+test('ALLOW_REMOVE_ALL_MEMBERS still lets an intended wipe through, and nothing malformed', async (t) => {
+  const p = await startGuardedProxy(t, { ALLOW_REMOVE_ALL_MEMBERS: 'true' });
+  const path = '/scim/v2/MasProfile1/Groups/G1';
+  assert.equal((await send(p, 'PATCH', path, patch([{ op: 'remove', path: 'members' }]))).status, 204);
+  assert.equal((await send(p, 'PUT', path, { displayName: 'G1', members: [] })).status, 204);
+  const object = { schemas: [PATCH_OP], Operations: { op: 'remove', path: 'members' } };
+  assertScimError(await send(p, 'PATCH', path, object), 400, /must be an array/);
+  assert.deepEqual(reached(p), [`PATCH ${path}`, `PUT ${path}`]);
+});

@@ -1,29 +1,24 @@
 import { z } from 'zod';
-import { isPatchOperation, opName, pathIs } from '../../scim/patch.ts';
+import { memberRemoval, refusalOf } from '../../scim/member-guard.ts';
+import { isPatchOperation } from '../../scim/patch.ts';
 import { defineAction, type Effect, keep } from '../action.ts';
 
-const isEmpty = (value: unknown): boolean =>
-  value === undefined || value === null || (Array.isArray(value) && value.length === 0);
-
 /**
- * The guard. A remove of `members` with neither filter nor values, or a replace of `members` with
- * nothing, empties the group: one bad request would take Maximo access away from everyone in it.
+ * The guard as a rule, so its refusals are counted and audited by rule id. What counts as removing
+ * members an operation does not name is decided in one place (member-guard.ts), which the guard
+ * middleware also runs after every rule, on any spelling.
  */
 export const refuseUnfilteredRemoval = defineAction({
   name: 'refuse-unfiltered-removal',
   description:
-    'Refuses a remove of `attribute` without filter or values, or a replace of it with an empty value, unless ALLOW_REMOVE_ALL_MEMBERS is set.',
-  params: z.object({ attribute: z.string().default('members') }).strict(),
-  run(node, { attribute }, context): Effect {
-    if (!isPatchOperation(node) || !pathIs(node.path, attribute) || context.options.allowRemoveAllMembers) return keep;
-    const op = opName(node);
-    const wipes = (op === 'remove' && isEmpty(node.value)) || (op === 'replace' && isEmpty(node.value));
-    if (!wipes) return keep;
-    return {
-      kind: 'refuse',
-      status: 400,
-      scimType: 'noTarget',
-      reason: `Refused: "${op}" of "${attribute}" without a filter or values would remove every member of ${context.resource} "${context.id ?? ''}" (RFC 7644 §3.5.2.2). scim-proxy blocks it so one request cannot empty a Maximo security group. Remove members one by one with path '${attribute}[value eq "<id>"]', or set ALLOW_REMOVE_ALL_MEMBERS=true if emptying groups is intended.`,
-    };
+    'Refuses an operation that can remove members it does not name (an unfiltered or URN-qualified remove, a filter other than `value eq`, a replace of the member list with an empty or value-less list), unless ALLOW_REMOVE_ALL_MEMBERS is set.',
+  params: z.object({ attribute: z.literal('members').default('members') }).strict(),
+  run(node, _params, context): Effect {
+    if (!isPatchOperation(node) || context.options.allowRemoveAllMembers) return keep;
+    const finding = memberRemoval(node);
+    // What the guard cannot classify is refused by the guard middleware, with its own code.
+    if (finding?.kind !== 'removes-unnamed') return keep;
+    const { scimType, reason } = refusalOf(finding, `${context.resource} "${context.id ?? ''}"`);
+    return { kind: 'refuse', status: 400, scimType, reason };
   },
 });
