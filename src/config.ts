@@ -30,6 +30,11 @@ export interface Config {
   rulesDir: string | undefined;
   groupMapFile: string | undefined;
   upstreamTimeoutMs: number;
+  /** How long a client may take to send a request's headers, and the whole request; answered 408. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** Open connections per listener; more are closed on arrival. */
+  maxConnections: number;
   bodyLimitBytes: number;
   /** Each exchange written as a corpus-format file (issue 8); off unless RECORD_DIR is set. */
   record: { dir: string; maxFiles: number; maxBytes: number; hashPersonalData: boolean } | undefined;
@@ -103,6 +108,9 @@ const NUMBERS = {
     fallback: 30_000,
     why: 'Entra gives up on a request after 60 s',
   },
+  HEADERS_TIMEOUT_MS: { min: 100, max: 120_000, fallback: 10_000 },
+  REQUEST_TIMEOUT_MS: { min: 100, max: 600_000, fallback: 30_000 },
+  MAX_CONNECTIONS: { min: 1, max: 1_000_000, fallback: 1_024 },
   BODY_LIMIT_BYTES: { min: 1024, max: 104_857_600, fallback: 1_048_576 },
   RECORD_MAX_FILES: { min: 1, max: 10_000_000, fallback: 10_000 },
   RECORD_MAX_BYTES: { min: 1024, max: 107_374_182_400, fallback: 1_073_741_824 },
@@ -328,6 +336,9 @@ export function loadConfig(
     rulesDir: e.RULES_DIR,
     groupMapFile: e.GROUP_MAP_FILE,
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    maxConnections: e.MAX_CONNECTIONS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     record: e.RECORD_DIR
       ? Object.freeze({
@@ -459,10 +470,20 @@ function portClashes(env: NodeJS.ProcessEnv): string[] {
 
 /** A request may wait for a MAS slot and then for MAS: both together must end before Entra gives up. */
 function timeBudget(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
   const upstream = numberOf(env, 'UPSTREAM_TIMEOUT_MS');
   const queue = numberOf(env, 'MAS_QUEUE_TIMEOUT_MS');
-  if (upstream === undefined || queue === undefined || upstream + queue < ENTRA_TIMEOUT_MS) return [];
-  return [
-    `MAS_QUEUE_TIMEOUT_MS=${queue} plus UPSTREAM_TIMEOUT_MS=${upstream} is ${upstream + queue} ms, past Entra's 60 s: Entra would give up (and retry) before the proxy answers; lower them so their sum stays under 60000`,
-  ];
+  if (upstream !== undefined && queue !== undefined && upstream + queue >= ENTRA_TIMEOUT_MS) {
+    problems.push(
+      `MAS_QUEUE_TIMEOUT_MS=${queue} plus UPSTREAM_TIMEOUT_MS=${upstream} is ${upstream + queue} ms, past Entra's 60 s: Entra would give up (and retry) before the proxy answers; lower them so their sum stays under 60000`,
+    );
+  }
+  const headers = numberOf(env, 'HEADERS_TIMEOUT_MS');
+  const request = numberOf(env, 'REQUEST_TIMEOUT_MS');
+  if (headers !== undefined && request !== undefined && headers > request) {
+    problems.push(
+      `HEADERS_TIMEOUT_MS=${headers} is longer than REQUEST_TIMEOUT_MS=${request}; the headers are part of the request: lower HEADERS_TIMEOUT_MS`,
+    );
+  }
+  return problems;
 }

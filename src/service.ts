@@ -189,11 +189,18 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
     ...(config.oauth.clientId && { oauth: await oauthFor(config.oauth, config.trustedProxyHops, parts) }),
     ...(metrics && { onAuthFailure: metrics.authFailure, onUpstreamRetry: metrics.upstreamRetry }),
   });
-  const options = { requestTimeout: config.upstreamTimeoutMs + 30_000 };
+  // Deadlines for receiving a request, answered 408 (client-error.ts): Entra sends small requests at
+  // once, and a client trickling header lines must not hold a connection. Node checks them only every
+  // connectionsCheckingInterval, so that is tightened from its 30 s too.
+  const options = {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+  };
   const connections = connectionCloser();
   // The closer listens first, so a request that arrives while draining is marked before it is answered.
   const serve = <S extends http.Server>(server: S): S =>
-    server
+    Object.assign(server, { maxConnections: config.maxConnections })
       // For HTTPS the request's socket is the TLS one, not the TCP one under it.
       .on(server instanceof https.Server ? 'secureConnection' : 'connection', connections.accept)
       .on('request', connections.track)

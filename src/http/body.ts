@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { ScimError } from '../scim/error.ts';
-import { structureProblem } from '../scim/json.ts';
+import { MAX_JSON_DEPTH, structureProblem } from '../scim/json.ts';
 import { lingerAfterAnswer } from './linger.ts';
 
 const JSON_TYPE = /^application\/(scim\+)?json\b|\+json\b/i;
@@ -11,8 +11,6 @@ const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-/** SCIM resources and PATCH requests nest a handful of levels; far deeper is an attack on recursion. */
-export const MAX_JSON_DEPTH = 64;
 
 export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
   const tooLarge = () =>

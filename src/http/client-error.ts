@@ -14,11 +14,17 @@ const ANSWERS = new Map<string, { status: number; reason: string; detail: string
       detail: 'The request line and headers are larger than scim-proxy accepts (16 KiB); send smaller headers.',
     },
   ],
-  [
-    'HPE_REQUEST_TIMEOUT',
-    { status: 408, reason: 'Request Timeout', detail: 'The request did not arrive in time; send it again.' },
-  ],
 ]);
+// Node's own codes when HEADERS_TIMEOUT_MS or REQUEST_TIMEOUT_MS run out.
+const TIMEOUT = {
+  status: 408,
+  reason: 'Request Timeout',
+  detail:
+    'The request did not arrive within HEADERS_TIMEOUT_MS (headers) or REQUEST_TIMEOUT_MS (the whole request); send it again, at once.',
+};
+ANSWERS.set('ERR_HTTP_REQUEST_TIMEOUT', TIMEOUT)
+  .set('HPE_HEADERS_TIMEOUT', TIMEOUT)
+  .set('HPE_REQUEST_TIMEOUT', TIMEOUT);
 const MALFORMED = {
   status: 400,
   reason: 'Bad Request',

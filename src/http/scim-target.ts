@@ -49,12 +49,12 @@ export function scimTarget(): RequestHandler {
     const exchange = res.locals.exchange;
     exchange.target = target;
     const query = parseQuery(queryAt < 0 ? '' : url.slice(queryAt + 1));
-    const credential = query.pairs.find((pair) => TOKEN_IN_QUERY.test(pair.key));
+    const credential = query.names.find((name) => TOKEN_IN_QUERY.test(name));
     if (credential) {
       return next(
         new ScimError(
           400,
-          `The query carries ${credential.key}; tokens in a URL end up in logs. Send "Authorization: Bearer <token>" instead.`,
+          `The query carries ${credential}; tokens in a URL end up in logs. Send "Authorization: Bearer <token>" instead.`,
           { code: 'token_in_query', scimType: 'invalidSyntax' },
         ),
       );

@@ -67,3 +67,23 @@ function nextToken(text: string, from: number): string | undefined {
   while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r') i++;
   return text[i];
 }
+
+/** SCIM resources and PATCH requests nest a handful of levels; far deeper is an attack on recursion. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON `bytes` nest arrays and objects deeper than `maxDepth`; one pass over the bytes, brackets in strings skipped. */
+export function nestedDeeperThan(bytes: Uint8Array, maxDepth: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 0x22) {
+      // Skip the string: a backslash escapes the next byte, and UTF-8 never puts 0x22 inside a character.
+      for (i++; i < bytes.length && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
+}

@@ -13,6 +13,11 @@ export interface ParsedQuery {
   raw: string;
   pairs: readonly Pair[];
   values: Record<string, string>;
+  /**
+   * Every parameter name in lower case, splitting at `;` too: servers differ on both (a Java servlet
+   * container reads `;` as a separator, SCIM names are case-insensitive), so checks use the widest reading.
+   */
+  names: readonly string[];
 }
 
 const decode = (part: string): string => {
@@ -33,22 +38,33 @@ const decode = (part: string): string => {
 export function parseQuery(raw: string): ParsedQuery {
   const pairs: Pair[] = [];
   const values: Record<string, string> = {};
+  const names: string[] = [];
   for (const part of raw.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
     const key = decode(eq < 0 ? part : part.slice(0, eq));
     const value = eq < 0 ? '' : decode(part.slice(eq + 1));
-    if (Object.hasOwn(values, key)) {
-      // MAS may read the first and a rule the last: refuse rather than let the two disagree.
-      throw new ScimError(400, `The query parameter "${key}" is given more than once; send it once.`, {
-        code: 'duplicate_query_parameter',
-        scimType: 'invalidSyntax',
-      });
-    }
+    addName(names, key);
+    if (value.includes(';'))
+      for (const piece of part.split(';').slice(1)) addName(names, decode(piece.split('=')[0] ?? ''));
     setOwn(values, key, value);
     pairs.push({ raw: part, key, value });
   }
-  return { raw, pairs, values };
+  return { raw, pairs, values, names };
+}
+
+function addName(names: string[], name: string): void {
+  const lower = name.toLowerCase();
+  if (names.includes(lower)) {
+    // MAS may read the first and a rule the last, or `Filter` where a rule reads `filter`: refuse
+    // rather than let the two disagree.
+    throw new ScimError(
+      400,
+      `The query parameter "${name.slice(0, 40)}" is given more than once (names are compared in any case, ";" separates too); send it once.`,
+      { code: 'duplicate_query_parameter', scimType: 'invalidSyntax' },
+    );
+  }
+  names.push(lower);
 }
 
 /** The query string to forward: the received pairs, minus removed keys, re-encoded only where changed. */

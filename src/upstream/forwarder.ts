@@ -5,23 +5,27 @@
 // A request is sent again only when MAS certainly did not act on it: a 401 (renew the credentials,
 // retry once), a 429 (wait as MAS asks, within a bound), or a GET cut before any answer. Anything
 // else that goes wrong becomes one SCIM error for Entra, which retries on its own schedule.
-import http, { type IncomingMessage } from 'node:http';
+import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { createProxyServer } from 'http-proxy-3';
 import type { EngineOptions } from '../rules/action.ts';
 import { applyRules, relevantRules } from '../rules/apply.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../scim/json.ts';
 import { formatQuery } from '../scim/query.ts';
 import type { Credentials } from './credentials.ts';
+import { headersToMas } from './headers.ts';
 import { jsonOf, readAnswer, sendBody, streamRest } from './response.ts';
 import { retryAfterMs } from './retry-after.ts';
 import {
   credentialsRejectedError,
   cutError,
+  interimAnswerError,
   notScimError,
   throttledError,
   timeoutError,
+  tooDeepError,
   unreachableError,
 } from './upstream-error.ts';
 
@@ -70,12 +74,25 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
     target: masUrl.href,
     changeOrigin: true,
     agent,
-    proxyTimeout: timeoutMs,
     xfwd: false,
     selfHandleResponse: true,
   });
   const pending = new WeakMap<IncomingMessage, OnResponse>();
+  const outgoing = new WeakMap<IncomingMessage, ClientRequest>();
   proxy.on('proxyRes', (upstream, req) => pending.get(req)?.(upstream));
+  const interrupted = new WeakMap<IncomingMessage, (status: number | undefined) => void>();
+  proxy.on('proxyReq', (proxyReq, req) => {
+    outgoing.set(req, proxyReq);
+    // SCIM has no interim answers and the proxy never asks for an upgrade: a 1xx or 101 from MAS
+    // would hold the exchange (and its MAS slot) open outside every rule, so the connection goes.
+    const interim = (status: number | undefined, socket?: Duplex) => {
+      interrupted.get(req)?.(status);
+      socket?.destroy();
+      proxyReq.destroy();
+    };
+    proxyReq.on('information', (info) => interim(info.statusCode, proxyReq.socket ?? undefined));
+    proxyReq.on('upgrade', (answer, socket) => interim(answer.statusCode, socket));
+  });
 
   return async function forward(req, res, next) {
     const exchange = res.locals.exchange;
@@ -91,19 +108,33 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
     const rewritesResponse = relevantRules(rules, 'response', req.method, resource).length > 0;
 
     req.url = `${exchange.target?.path}${query ? `?${query}` : ''}`;
-    if (options.dropCallerAuthorization) delete req.headers.authorization;
-    delete req.headers['transfer-encoding'];
-    if (rewritesResponse) delete req.headers['accept-encoding'];
-    if (payload.length > 0 || req.headers['content-length'] !== undefined)
-      req.headers['content-length'] = String(payload.length);
-    req.headers['x-request-id'] = exchange.id;
+    req.headers = headersToMas(req.headers, {
+      callerAuthorization: !options.dropCallerAuthorization,
+      requestId: exchange.id,
+      contentLength: payload.length > 0 || req.headers['content-length'] !== undefined ? payload.length : undefined,
+    });
 
     let failed = false;
     const fail = (error: unknown) => {
       if (failed) return;
       failed = true;
+      clearTimeout(deadline);
       next(error);
     };
+    // One deadline for the whole exchange with MAS, retries and the answer's last byte included: an
+    // idle timer would let a MAS that trickles a byte every few seconds hold the slot for ever.
+    const deadline = setTimeout(() => {
+      exchange.upstreamError = 'timeout';
+      exchange.upstreamStatus = undefined;
+      fail(timeoutError(timeoutMs));
+      outgoing.get(req)?.destroy();
+    }, timeoutMs);
+    res.once('close', () => clearTimeout(deadline));
+    interrupted.set(req, (status) => {
+      exchange.upstreamError = 'interim';
+      exchange.upstreamStatus = undefined;
+      fail(interimAnswerError(status));
+    });
     const elapsedMs = () => performance.now() - (exchange.forwardedAtMs ?? 0);
     const brokenConnection = (error: unknown, answered: boolean) => {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -116,7 +147,7 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
     const again = (attempt: Attempt, reason: RetryReason, waitMs = 0) => {
       options.onRetry?.(reason);
       setTimeout(() => {
-        if (!res.destroyed) send(attempt).catch(fail);
+        if (!res.destroyed && !failed) send(attempt).catch(fail);
       }, waitMs);
     };
 
@@ -177,7 +208,11 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
       } catch (error) {
         throw brokenConnection(error, true);
       }
-      if (!answer.complete) return streamRest(upstream, res, answer.chunks);
+      if (!answer.complete) {
+        upstream.once('end', () => clearTimeout(deadline));
+        return streamRest(upstream, res, answer.chunks, masUrl);
+      }
+      clearTimeout(deadline);
       const body = Buffer.concat(answer.chunks);
       exchange.answer = body;
       // Parsed only where it matters: to tell a SCIM error from a router's page, or for response rules.
@@ -185,7 +220,9 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
         throw notScimError(status, upstream.headers['content-type'], upstream.headers['retry-after']);
       }
       const json = rewritesResponse && status < 300 && body.length > 0 ? jsonOf(upstream, body) : undefined;
-      if (json === undefined) return sendBody(upstream, res, body);
+      if (json === undefined) return sendBody(upstream, res, body, masUrl);
+      // The response rules walk the answer recursively; a SCIM answer nests a handful of levels.
+      if (nestedDeeperThan(body, MAX_JSON_DEPTH)) throw tooDeepError(MAX_JSON_DEPTH);
       const result = applyRules(
         rules,
         { method: req.method, resource, id: exchange.target?.id, query: {}, body: json, request: exchange.original },
@@ -193,7 +230,7 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
         'response',
       );
       exchange.responseApplied = result.applied;
-      sendBody(upstream, res, result.applied.length > 0 ? Buffer.from(JSON.stringify(result.body)) : body);
+      sendBody(upstream, res, result.applied.length > 0 ? Buffer.from(JSON.stringify(result.body)) : body, masUrl);
     };
 
     await send({ renewed: false, throttled: 0, reset: false });

@@ -2,25 +2,7 @@
 // small), so a connection MAS cuts mid-answer becomes a clean SCIM error instead of half a body, and
 // response rules can rewrite it. Only an answer larger than the limit is streamed, as it comes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-// Headers that describe one connection, not the message: they never cross a proxy (RFC 9110 §7.6.1).
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-const LENGTH = new Set([...HOP_BY_HOP, 'content-length']);
-
-function copyHeaders(from: IncomingMessage, to: ServerResponse, skip: ReadonlySet<string>): void {
-  for (const [name, value] of Object.entries(from.headers)) {
-    if (value !== undefined && !skip.has(name)) to.setHeader(name, value);
-  }
-}
+import { copyHeadersToEntra } from './headers.ts';
 
 /** MAS's answer as read: whole, or (past the limit) its first chunks with the rest still to come. */
 export interface Answer {
@@ -67,18 +49,20 @@ export function readAnswer(upstream: IncomingMessage, limitBytes: number): Promi
 }
 
 /** An answer too large to hold: what was read, then the rest as it arrives. A cut now can only cut Entra too. */
-export function streamRest(upstream: IncomingMessage, res: ServerResponse, head: readonly Buffer[]): void {
+export function streamRest(upstream: IncomingMessage, res: ServerResponse, head: readonly Buffer[], masUrl: URL): void {
   res.statusCode = upstream.statusCode ?? 502;
-  copyHeaders(upstream, res, HOP_BY_HOP);
+  copyHeadersToEntra(upstream, res, masUrl);
+  const length = upstream.headers['content-length'];
+  if (length !== undefined) res.setHeader('content-length', length);
   for (const chunk of head) res.write(chunk);
   upstream.on('error', () => res.destroy());
   upstream.pipe(res);
   upstream.resume();
 }
 
-export function sendBody(upstream: IncomingMessage, res: ServerResponse, body: Buffer): void {
+export function sendBody(upstream: IncomingMessage, res: ServerResponse, body: Buffer, masUrl: URL): void {
   res.statusCode = upstream.statusCode ?? 502;
-  copyHeaders(upstream, res, LENGTH);
+  copyHeadersToEntra(upstream, res, masUrl);
   const type = upstream.headers['content-type'];
   if (type !== undefined && body.length > 0) res.setHeader('content-type', scimContentType(type));
   res.setHeader('content-length', body.length);

@@ -53,3 +53,19 @@ export const notScimError = (status: number, contentType: string | undefined, re
     `MAS answered ${status} without a SCIM error body (content-type ${contentType ?? 'none'}); check that MAS_URL is MAS's API address (https://api.<domain>) and that MAS is healthy.`,
     { code: 'upstream_not_scim', ...(retryAfter && { headers: { 'retry-after': retryAfter } }) },
   );
+
+/** MAS answered 1xx or 101 (Switching Protocols): never part of SCIM, and the connection is closed. */
+export const interimAnswerError = (status: number | undefined) =>
+  new ScimError(
+    502,
+    `MAS answered ${status ?? 'an interim status'} instead of a final answer; scim-proxy never asks for an upgrade or interim answers, so it closed that connection. Check what answers at MAS_URL.`,
+    { code: 'upstream_interim' },
+  );
+
+/** An answer the response rules must read (a group list) nested far deeper than SCIM ever does. */
+export const tooDeepError = (maxDepth: number) =>
+  new ScimError(
+    502,
+    `MAS answered JSON nested deeper than ${maxDepth} levels, which scim-proxy's response rules do not read; check what answers at MAS_URL.`,
+    { code: 'upstream_too_deep' },
+  );

@@ -8,7 +8,7 @@ import { createAuditLog } from '../../src/observe/audit.ts';
 import { createLogger } from '../../src/observe/logger.ts';
 import { createMetrics } from '../../src/observe/metrics.ts';
 import { ENTRA_TOKEN, MAS_TOKEN, startProxy } from '../support/proxy.ts';
-import { startUpstream, type Upstream } from '../support/upstream.ts';
+import { startUpstream, type Upstream, type UpstreamBehaviour } from '../support/upstream.ts';
 
 export { ENTRA_TOKEN, MAS_TOKEN };
 export const AUTH = `Bearer ${ENTRA_TOKEN}`;
@@ -29,8 +29,9 @@ export async function startGuardedProxy(
   t: TestContext,
   env: Record<string, string> = {},
   extraObservers: readonly ExchangeObserver[] = [],
+  masBehaviour: UpstreamBehaviour = {},
 ): Promise<GuardedProxy> {
-  const mas = await startUpstream();
+  const mas = await startUpstream(masBehaviour);
   const written: string[] = [];
   const sink = new PassThrough();
   sink.on('data', (chunk: Buffer) => written.push(...chunk.toString('utf8').split('\n').filter(Boolean)));

@@ -2,8 +2,10 @@
 // Entra's provisioning does through the proxy, and nothing more. Each case runs through the running
 // proxy and asserts what reached the MAS stand-in: nothing, or the request in its safe form.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { test } from 'node:test';
 import { AUTH, type GuardedProxy, startGuardedProxy } from './guarded-proxy.ts';
+import { type RawResponse, rawRequest, sendRaw } from './raw-http.ts';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -41,6 +43,12 @@ function assertScimError(answer: Answer, status: number, detail: RegExp): { scim
   assert.equal(error.status, String(status));
   assert.match(error.detail, detail);
   return error;
+}
+
+/** A request written byte for byte, for headers fetch refuses to send (TE, Upgrade, Connection, Keep-Alive). */
+function raw(p: GuardedProxy, lines: string[], body = ''): Promise<RawResponse> {
+  const head = [...lines, `Host: ${p.host}`, ...(body ? [`Content-Length: ${Buffer.byteLength(body)}`] : [])];
+  return sendRaw(p.url, rawRequest(head, body));
 }
 
 const reached = (p: GuardedProxy) => p.mas.seen.map((s) => `${s.method} ${s.path}`);
@@ -193,4 +201,244 @@ test('ALLOW_REMOVE_ALL_MEMBERS still lets an intended wipe through, and nothing 
   const object = { schemas: [PATCH_OP], Operations: { op: 'remove', path: 'members' } };
   assertScimError(await send(p, 'PATCH', path, object), 400, /must be an array/);
   assert.deepEqual(reached(p), [`PATCH ${path}`, `PUT ${path}`]);
+});
+
+// --- Headers, both ways ------------------------------------------------------------------------------
+
+/** Headers MAS may receive: SCIM's own, the proxy's credentials and request id, and its connection to MAS. */
+const TO_MAS = new Set([
+  'host',
+  'accept',
+  'content-type',
+  'content-length',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'user-agent',
+  'authorization',
+  'x-request-id',
+  'connection',
+]);
+
+test("a caller's cookies, API keys, forwarding and hop-by-hop headers never reach MAS", async (t) => {
+  const p = await startGuardedProxy(t);
+  const answer = await raw(
+    p,
+    [
+      'PATCH /scim/v2/MasProfile1/Users/u1 HTTP/1.1',
+      `Authorization: ${AUTH}`,
+      'Content-Type: application/scim+json',
+      'Cookie: LtpaToken2=stolen',
+      'apikey: caller-key',
+      'x-access-token: caller-jwt',
+      'maxauth: d2lsc29uOndpbHNvbg==',
+      'mas-jwt-expiry-duration: 99999999',
+      'Proxy-Authorization: Basic eA==',
+      'X-Forwarded-For: 10.0.0.1',
+      'X-Forwarded-Host: mas.internal',
+      'X-Forwarded-Proto: http',
+      'Forwarded: for=10.0.0.1',
+      'X-Real-IP: 10.0.0.1',
+      'TE: trailers',
+      'Upgrade: h2c',
+      'HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA',
+      'Keep-Alive: timeout=600',
+      'If-Match: W/"1"',
+      'Connection: keep-alive, If-Match, User-Agent',
+      'User-Agent: Entra',
+    ],
+    JSON.stringify(patch([{ op: 'replace', path: 'active', value: false }])),
+  );
+  assert.equal(answer.status, 204, answer.body);
+  const seen = p.mas.seen[0]?.headers ?? {};
+  assert.deepEqual(
+    Object.keys(seen).filter((name) => !TO_MAS.has(name)),
+    [],
+  );
+  assert.equal(seen.authorization, 'Bearer mas-token-for-tests');
+  assert.equal(seen['if-match'], undefined, 'a header the caller named in Connection is dropped');
+  assert.equal(seen['user-agent'], undefined);
+  assert.notEqual(seen.connection?.toLowerCase(), 'upgrade');
+});
+
+test('conditional-request headers, Accept and the request id reach MAS', async (t) => {
+  const p = await startGuardedProxy(t);
+  await send(p, 'GET', '/scim/v2/MasProfile1/Users/u1', undefined, {
+    accept: 'application/scim+json',
+    'if-none-match': 'W/"2"',
+    'client-request-id': 'entra-req-1',
+  });
+  const seen = p.mas.seen[0]?.headers ?? {};
+  assert.equal(seen.accept, 'application/scim+json');
+  assert.equal(seen['if-none-match'], 'W/"2"');
+  assert.equal(seen['x-request-id'], 'entra-req-1');
+});
+
+test("MAS's cookies, banners, CORS, hop-by-hop headers and caching never reach Entra; Location is the proxy's", async (t) => {
+  let masUrl = '';
+  const p = await startGuardedProxy(t, {}, [], {
+    respond: (request, res) => {
+      const own = request.path.endsWith('/Users')
+        ? `${masUrl}/scim/v2/MasProfile1/Users/123`
+        : 'https://mas.internal/x';
+      res.writeHead(201, {
+        'content-type': 'application/scim+json',
+        location: own,
+        etag: 'W/"1"',
+        'set-cookie': 'JSESSIONID=mas-session; Path=/',
+        server: 'WebSphere',
+        'x-powered-by': 'Servlet/3.0',
+        'access-control-allow-origin': '*',
+        'access-control-allow-credentials': 'true',
+        'cache-control': 'public, max-age=3600',
+        'keep-alive': 'timeout=600',
+        connection: 'keep-alive, x-mas-internal',
+        'x-mas-internal': 'pod-7',
+      });
+      res.end(JSON.stringify({ id: '123' }));
+    },
+  });
+  masUrl = p.mas.url;
+  const created = await send(p, 'POST', '/scim/v2/MasProfile1/Users', { userName: 'a@b.c' });
+  assert.equal(created.status, 201);
+  assert.equal(created.headers.location, '/scim/v2/MasProfile1/Users/123');
+  assert.equal(created.headers.etag, 'W/"1"');
+  assert.equal(created.headers['cache-control'], 'no-store');
+  for (const name of [
+    'set-cookie',
+    'server',
+    'x-powered-by',
+    'access-control-allow-origin',
+    'access-control-allow-credentials',
+    'x-mas-internal',
+  ]) {
+    assert.equal(created.headers[name], undefined, name);
+  }
+  assert.notEqual(created.headers['keep-alive'], 'timeout=600', "MAS's Keep-Alive is not the proxy's");
+  const elsewhere = await send(p, 'POST', '/scim/v2/MasProfile1/Groups', { displayName: 'G' });
+  assert.equal(elsewhere.headers.location, undefined, 'a Location outside MAS_URL is dropped');
+});
+
+// --- Time --------------------------------------------------------------------------------------------
+
+test('a 101 Switching Protocols or a 1xx from MAS is a 502 at once, and MAS loses the connection', async (t) => {
+  for (const interim of [
+    'HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n',
+    'HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n',
+  ]) {
+    let masSocketClosed = false;
+    const p = await startGuardedProxy(t, { UPSTREAM_TIMEOUT_MS: '5000' }, [], {
+      respond: (_request, res) => {
+        res.socket?.once('close', () => {
+          masSocketClosed = true;
+        });
+        res.socket?.write(interim);
+      },
+    });
+    const started = performance.now();
+    const answer = await raw(p, [
+      'GET /scim/v2/MasProfile1/Users/u1 HTTP/1.1',
+      `Authorization: ${AUTH}`,
+      'Connection: Upgrade',
+      'Upgrade: h2c',
+    ]);
+    assertScimError(answer, 502, /never asks for an upgrade or interim answers/);
+    assert.ok(performance.now() - started < 2000, 'answered long before UPSTREAM_TIMEOUT_MS');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(masSocketClosed, 'the connection to MAS is destroyed');
+    assert.equal(p.mas.seen[0]?.headers.upgrade, undefined, 'Upgrade never reached MAS');
+  }
+});
+
+test('a MAS answer trickled a byte at a time is cut at UPSTREAM_TIMEOUT_MS: a deadline, not an idle timer', async (t) => {
+  const p = await startGuardedProxy(t, { UPSTREAM_TIMEOUT_MS: '800' }, [], {
+    respond: (_request, res) => {
+      res.writeHead(200, { 'content-type': 'application/scim+json', 'content-length': '1000' });
+      const drip = setInterval(() => (res.destroyed ? clearInterval(drip) : res.write(' ')), 100);
+      res.once('close', () => clearInterval(drip));
+    },
+  });
+  const started = performance.now();
+  const answer = await send(p, 'GET', '/scim/v2/MasProfile1/Users/u1');
+  const took = performance.now() - started;
+  assertScimError(answer, 504, /UPSTREAM_TIMEOUT_MS/);
+  assert.ok(took >= 750 && took < 2000, `cut after ${Math.round(took)} ms`);
+});
+
+test('a client trickling header lines is answered 408 at HEADERS_TIMEOUT_MS and its connection closed', async (t) => {
+  const p = await startGuardedProxy(t, { HEADERS_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1000' });
+  const started = performance.now();
+  const answer = await new Promise<string>((resolve, reject) => {
+    const socket = net.connect(Number(new URL(p.url).port), '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.write(`GET /scim/v2/MasProfile1/Users HTTP/1.1\r\nHost: ${p.host}\r\n`);
+    const drip = setInterval(() => socket.writable && socket.write('X-Slow: 1\r\n'), 100);
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('close', () => {
+      clearInterval(drip);
+      resolve(Buffer.concat(received).toString('utf8'));
+    });
+    socket.on('error', reject);
+  });
+  const took = performance.now() - started;
+  assert.match(answer, /^HTTP\/1\.1 408 /);
+  assert.match(answer, /HEADERS_TIMEOUT_MS/);
+  assert.ok(took < 3000, `closed after ${Math.round(took)} ms`);
+  assert.deepEqual(reached(p), []);
+});
+
+test('connections beyond MAX_CONNECTIONS are closed on arrival, and the proxy serves again once they go', async (t) => {
+  const p = await startGuardedProxy(t, { MAX_CONNECTIONS: '2' });
+  const port = Number(new URL(p.url).port);
+  const open = (): Promise<net.Socket> =>
+    new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+    });
+  const held = [await open(), await open()];
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const third = await open();
+  const closed = await new Promise<boolean>((resolve) => {
+    third.once('close', () => resolve(true));
+    setTimeout(() => resolve(false), 1000);
+  });
+  assert.ok(closed, 'the third connection is closed by the proxy');
+  for (const socket of held) socket.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(await p.stillServes());
+});
+
+test('a MAS answer nested 200,000 levels on a Groups GET is a 502, not a crash', async (t) => {
+  const deep = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"Resources":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+  const p = await startGuardedProxy(t, {}, [], {
+    respond: (_request, res) => {
+      res.writeHead(200, { 'content-type': 'application/scim+json' });
+      res.end(deep);
+    },
+  });
+  assertScimError(
+    await send(p, 'GET', '/scim/v2/MasProfile1/Groups?filter=displayName+eq+%22G%22'),
+    502,
+    /nested deeper than 64/,
+  );
+});
+
+// --- Paths and queries -------------------------------------------------------------------------------
+
+test('a triple-encoded dot segment is a 404, however often a server behind MAS decodes', async (t) => {
+  const p = await startGuardedProxy(t);
+  for (const path of ['/scim/v2/MasProfile1/Users/%25252e%25252e', '/scim/v2/MasProfile1/%2525252e%2525252e/x']) {
+    assertScimError(await send(p, 'GET', path), 404, /serves SCIM under/);
+  }
+  assert.deepEqual(reached(p), []);
+});
+
+test('a token after ";" and a parameter repeated in another case are each a 400, and nothing reaches MAS', async (t) => {
+  const p = await startGuardedProxy(t);
+  assertScimError(await send(p, 'GET', '/scim/v2/MasProfile1/Users?a=1;access_token=x'), 400, /access_token/);
+  assertScimError(await send(p, 'GET', '/scim/v2/MasProfile1/Users?Access_Token=x'), 400, /access_token/);
+  const twice = '/scim/v2/MasProfile1/Users?filter=userName+eq+%22a%22&Filter=userName+pr';
+  assertScimError(await send(p, 'GET', twice), 400, /"Filter" is given more than once/);
+  assertScimError(await send(p, 'GET', '/scim/v2/MasProfile1/Users?count=1;COUNT=2'), 400, /more than once/);
+  assert.deepEqual(reached(p), []);
 });
