@@ -3,7 +3,15 @@
 import type { RequestHandler } from 'express';
 import type { EngineOptions } from '../rules/action.ts';
 import { ScimError } from '../scim/error.ts';
-import { type Finding, groupPutRemoval, memberRemoval, patchOperations, refusalOf } from '../scim/member-guard.ts';
+import {
+  envelopeSpelling,
+  type Finding,
+  groupPutRemoval,
+  memberRemoval,
+  patchOperations,
+  refusalOf,
+} from '../scim/member-guard.ts';
+import type { PlainObject } from '../scim/patch.ts';
 
 export function guard({ options }: { options: EngineOptions }): RequestHandler {
   return function guard(req, res, next) {
@@ -12,21 +20,28 @@ export function guard({ options }: { options: EngineOptions }): RequestHandler {
     const isPatch = req.method === 'PATCH';
     if (!isPatch && !(req.method === 'PUT' && resource === 'Groups')) return next();
     const body = (exchange.rewritten ?? exchange.original).body;
-    const finding = isPatch ? judgePatch(body, resource === 'Groups') : groupPutRemoval(body);
-    if (!finding || (finding.kind === 'removes-unnamed' && options.allowRemoveAllMembers)) return next();
-    next(refusal(finding, `${resource} "${String(exchange.target?.id ?? '').slice(0, 80)}"`));
+    const allowed = (finding: Finding | undefined) =>
+      !finding || (finding.kind === 'removes-unnamed' && options.allowRemoveAllMembers);
+    const finding = isPatch ? judgePatch(body, resource === 'Groups', allowed) : groupPutRemoval(body);
+    if (allowed(finding)) return next();
+    next(refusal(finding as Finding, `${resource} "${String(exchange.target?.id ?? '').slice(0, 80)}"`));
   };
 }
 
-function judgePatch(body: unknown, isGroup: boolean): Finding | undefined {
+function judgePatch(
+  body: unknown,
+  isGroup: boolean,
+  allowed: (f: Finding | undefined) => boolean,
+): Finding | undefined {
   const operations = patchOperations(body);
   if (!Array.isArray(operations)) return operations;
-  if (!isGroup) return undefined;
-  for (const operation of operations) {
-    const finding = memberRemoval(operation);
-    if (finding) return finding;
+  if (isGroup) {
+    for (const operation of operations) {
+      const finding = memberRemoval(operation);
+      if (!allowed(finding)) return finding;
+    }
   }
-  return undefined;
+  return envelopeSpelling(body as PlainObject, operations);
 }
 
 function refusal(finding: Finding, target: string): ScimError {

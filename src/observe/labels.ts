@@ -36,3 +36,23 @@ export function upstreamErrorKind(error: string): string {
   if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/i.test(error)) return 'tls';
   return UPSTREAM_ERROR_KINDS[error] ?? 'other';
 }
+
+/**
+ * Requests the proxy refused on its own before MAS, by the stable code of the error: out-of-scope
+ * routes and methods, paths, queries and headers a client must not send, and the guard's verdicts
+ * (a guard rule's refusals count in scim_proxy_blocked_requests_total{rule} instead).
+ */
+export const REFUSAL_REASONS: readonly string[] = [
+  'not_scim',
+  'route_not_served',
+  'method_not_allowed',
+  'method_override',
+  'token_in_query',
+  'duplicate_query_parameter',
+  'patch_malformed',
+  'member_removal_refused',
+  'member_change_unclassifiable',
+];
+const REFUSALS = new Set(REFUSAL_REASONS);
+export const refusalLabel = (code: string | undefined): string | undefined =>
+  code !== undefined && REFUSALS.has(code) ? code : undefined;

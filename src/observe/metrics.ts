@@ -8,6 +8,8 @@ import { PROFILE_STATES, type ProfileState } from '../upstream/profile-lookup.ts
 import {
   codeLabel,
   methodLabel,
+  REFUSAL_REASONS,
+  refusalLabel,
   resourceLabel,
   ruleLabel,
   UPSTREAM_ERROR_LABELS,
@@ -173,6 +175,12 @@ export function createMetrics(registry: Registry, { version }: { version: string
     labelNames: ['reason'],
     registers,
   });
+  const refusals = new Counter({
+    name: 'scim_proxy_refused_requests_total',
+    help: 'Requests the proxy refused itself and never sent to MAS, by why: a route, method, path, query or PATCH outside what Entra provisions, or the guard.',
+    labelNames: ['reason'],
+    registers,
+  });
   const recordings = new Counter({
     name: 'scim_proxy_recordings_total',
     help: 'Exchanges offered to RECORD_DIR, by result.',
@@ -188,6 +196,7 @@ export function createMetrics(registry: Registry, { version }: { version: string
   });
 
   for (const reason of ['full', 'timeout']) queueRejections.inc({ reason }, 0);
+  for (const reason of REFUSAL_REASONS) refusals.inc({ reason }, 0);
   for (const reason of ['credentials', 'throttled', 'reset']) retries.inc({ reason }, 0);
   for (const result of ['written', 'skipped', 'failed']) recordings.inc({ result }, 0);
   for (const kind of UPSTREAM_ERROR_LABELS) upstreamErrors.inc({ kind }, 0);
@@ -214,6 +223,8 @@ export function createMetrics(registry: Registry, { version }: { version: string
       if (exchange.upstreamError !== undefined) upstreamErrors.inc({ kind: upstreamErrorKind(exchange.upstreamError) });
       for (const rule of exchange.applied) applications.inc({ rule: ruleLabel(rule) });
       if (exchange.decision?.kind === 'refuse') blocked.inc({ rule: ruleLabel(exchange.decision.rule) });
+      const refusal = refusalLabel(exchange.error?.code);
+      if (refusal) refusals.inc({ reason: refusal });
     },
     authFailure: (reason) => authFailures.inc({ reason }),
     oauthTokenRequest: (result) => tokenRequests.inc({ result }),

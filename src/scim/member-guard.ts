@@ -57,6 +57,32 @@ export function patchOperations(body: unknown): PlainObject[] | Finding {
   return operations as PlainObject[];
 }
 
+const ENVELOPE = ['op', 'path', 'value'];
+
+/**
+ * A PatchOp's own names in another spelling than RFC 7644's (`operations`, `Op`, `PATH`): the rules
+ * read the canonical names, so such a request would reach MAS with parts no rule has seen. Judged
+ * after what the operations do, so a wipe is refused as a wipe whatever its spelling.
+ */
+export function envelopeSpelling(body: PlainObject, operations: readonly PlainObject[]): Finding | undefined {
+  const found = (key: string, canonical: string): Finding => ({
+    kind: 'malformed',
+    operation: key.slice(0, 40),
+    why: `"${key.slice(0, 40)}" is spelled "${canonical}" in RFC 7644 §3.5.2; scim-proxy's rules read that spelling, so send it so`,
+  });
+  if (!Object.hasOwn(body, 'Operations')) {
+    const key = Object.keys(body).find((k) => k.toLowerCase() === 'operations') ?? 'Operations';
+    return found(key, 'Operations');
+  }
+  for (const operation of operations) {
+    for (const key of Object.keys(operation)) {
+      const lower = key.toLowerCase();
+      if (key !== lower && ENVELOPE.includes(lower)) return found(key, lower);
+    }
+  }
+  return undefined;
+}
+
 /** Why this Groups PATCH operation can remove members it does not name, or undefined when it cannot. */
 export function memberRemoval(operation: PlainObject): Finding | undefined {
   const op = (field(operation, 'op') as string).trim().toLowerCase();

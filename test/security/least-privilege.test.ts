@@ -442,3 +442,33 @@ test('a token after ";" and a parameter repeated in another case are each a 400,
   assertScimError(await send(p, 'GET', '/scim/v2/MasProfile1/Users?count=1;COUNT=2'), 400, /more than once/);
   assert.deepEqual(reached(p), []);
 });
+
+// --- Refusals are counted by reason --------------------------------------------------------------------
+
+test('each refusal is counted in scim_proxy_refused_requests_total by its bounded reason', async (t) => {
+  const p = await startGuardedProxy(t);
+  await send(p, 'POST', '/scim/v2/Bulk', { Operations: [] });
+  await send(p, 'GET', '/scim/v2/Profiles');
+  await send(p, 'PUT', '/scim/v2/Schemas/x', {});
+  await send(p, 'PATCH', '/scim/v2/p1/Groups/g1', patch([{ op: 'remove', path: 'members[value pr]' }]));
+  await send(p, 'GET', '/scim/v2/p1/Users?a=1;access_token=x');
+  await send(p, 'GET', `/scim/v2/p1/${'x'.repeat(30)}`);
+  const exposition = await p.registry.metrics();
+  const count = (reason: string) =>
+    Number(new RegExp(`scim_proxy_refused_requests_total\\{reason="${reason}"\\} (\\d+)`).exec(exposition)?.[1]);
+  assert.equal(count('route_not_served'), 3);
+  assert.equal(count('method_not_allowed'), 1);
+  assert.equal(count('member_removal_refused'), 0, "the guard rule's refusal counts by rule instead");
+  assert.match(exposition, /scim_proxy_blocked_requests_total\{rule="guard-unfiltered-member-removal"\} 1/);
+  assert.equal(count('token_in_query'), 1);
+  assert.doesNotMatch(exposition, /reason="x{30}"/, 'no label from request data');
+});
+
+test('a harmless PATCH in another spelling of op, path or Operations is refused: no rule has read it', async (t) => {
+  const p = await startGuardedProxy(t);
+  const lower = { schemas: [PATCH_OP], operations: [{ op: 'add', path: 'displayName', value: 'G' }] };
+  assertScimError(await send(p, 'PATCH', '/scim/v2/p1/Groups/g1', lower), 400, /"operations" is spelled "Operations"/);
+  const op = patch([{ Op: 'replace', path: 'active', value: false }]);
+  assertScimError(await send(p, 'PATCH', '/scim/v2/p1/Users/u1', op), 400, /"Op" is spelled "op"/);
+  assert.deepEqual(reached(p), []);
+});
