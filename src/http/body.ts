@@ -45,6 +45,15 @@ export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
     if (raw.subarray(0, 3).equals(BOM)) raw = raw.subarray(3);
     res.locals.rawBody = raw;
     if (raw.length === 0) return next();
+    if (!BODY_METHODS.has(req.method)) {
+      // No route reads one (docs/security.md): it would reach MAS without any rule having seen it.
+      return next(
+        new ScimError(400, `A ${req.method} request carries no body in SCIM (RFC 7644 §3); send it without one.`, {
+          code: 'body_not_expected',
+          scimType: 'invalidSyntax',
+        }),
+      );
+    }
     const type = req.get('content-type');
     if (type && !JSON_TYPE.test(type)) {
       return next(

@@ -49,6 +49,7 @@ export const REFUSAL_REASONS: readonly string[] = [
   'method_override',
   'token_in_query',
   'duplicate_query_parameter',
+  'body_not_expected',
   'patch_malformed',
   'member_removal_refused',
   'member_change_unclassifiable',

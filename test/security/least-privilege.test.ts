@@ -472,3 +472,20 @@ test('a harmless PATCH in another spelling of op, path or Operations is refused:
   assertScimError(await send(p, 'PATCH', '/scim/v2/p1/Users/u1', op), 400, /"Op" is spelled "op"/);
   assert.deepEqual(reached(p), []);
 });
+
+test('a body on GET, HEAD or DELETE is a 400: no rule reads one, so it never reaches MAS', async (t) => {
+  const p = await startGuardedProxy(t);
+  for (const method of ['GET', 'DELETE']) {
+    const answer = await raw(
+      p,
+      [
+        `${method} /scim/v2/MasProfile1/Groups/G1 HTTP/1.1`,
+        `Authorization: ${AUTH}`,
+        'Content-Type: application/scim+json',
+      ],
+      JSON.stringify(patch([{ op: 'remove', path: 'members' }])),
+    );
+    assertScimError(answer, 400, /carries no body/);
+  }
+  assert.deepEqual(reached(p), []);
+});
