@@ -13,6 +13,25 @@ import { startUpstream, type Upstream, type UpstreamBehaviour } from '../support
 export { ENTRA_TOKEN, MAS_TOKEN };
 export const AUTH = `Bearer ${ENTRA_TOKEN}`;
 
+/**
+ * The headers MAS may receive, written out rather than imported from the code they check: SCIM's
+ * own, the proxy's credentials and request id, and the proxy's connection to MAS.
+ */
+export const HEADERS_MAS_MAY_RECEIVE: ReadonlySet<string> = new Set([
+  'host',
+  'accept',
+  'content-type',
+  'content-length',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'if-unmodified-since',
+  'user-agent',
+  'authorization',
+  'x-request-id',
+  'connection',
+]);
+
 export interface GuardedProxy {
   url: string;
   /** `127.0.0.1:<port>`, for raw requests' Host header. */
