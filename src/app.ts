@@ -13,6 +13,7 @@ import { masSlot } from './http/mas-slot.ts';
 import { normalize } from './http/normalize.ts';
 import { observe } from './http/observe.ts';
 import { requestId } from './http/request-id.ts';
+import { route } from './http/route.ts';
 import { scimTarget } from './http/scim-target.ts';
 import { servedProfiles } from './http/served-profiles.ts';
 import type { AccessTokens } from './oauth/access-tokens.ts';
@@ -72,6 +73,7 @@ export function createApp(parts: AppParts): Express {
     }),
   );
   app.use(servedProfiles(parts.servedProfiles ?? []));
+  app.use(route());
   app.use(body({ limitBytes: parts.bodyLimitBytes }));
   app.use(normalize({ rules: parts.rules, options: parts.engineOptions }));
   app.use(guard({ options: parts.engineOptions }));

@@ -2,7 +2,6 @@ import type { RequestHandler } from 'express';
 import { ScimError } from '../scim/error.ts';
 import { parseQuery } from '../scim/query.ts';
 import { parseResourcePath } from '../scim/resource-path.ts';
-import { routeFor } from '../scim/routes.ts';
 
 // A server that honours these runs another method than the one the rules judged (a POST that is a PATCH).
 const METHOD_OVERRIDES = ['x-http-method-override', 'x-http-method', 'x-method-override'];
@@ -10,9 +9,9 @@ const METHOD_OVERRIDES = ['x-http-method-override', 'x-http-method', 'x-method-o
 const TOKEN_IN_QUERY = /^(access_token|authorization)$/i;
 
 /**
- * Admits only plain paths under /scim/v2/ (after resolving dot segments, encoded or not) on the route
- * allow-list (routes.ts), and a query without credentials, and parses the query. Everything else is
- * answered here, whatever the authentication mode: the proxy never reaches another MAS API or host.
+ * Admits only plain paths under /scim/v2/ (after resolving dot segments, encoded or not) and a query
+ * without credentials, and parses the query; the route allow-list (route.ts) follows. Everything else
+ * is answered here: the proxy never reaches another MAS API or host.
  */
 export function scimTarget(): RequestHandler {
   return function scimTarget(req, res, next) {
@@ -30,12 +29,6 @@ export function scimTarget(): RequestHandler {
           },
         ),
       );
-    }
-    try {
-      // TRACE, OPTIONS and the rest are never on the list: TRACE would echo MAS's credentials back.
-      routeFor(target, req.method);
-    } catch (error) {
-      return next(error);
     }
     const override = METHOD_OVERRIDES.find((name) => req.headers[name] !== undefined);
     if (override) {
