@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'winston';
+import { startSerialPoll } from './serial-poll.ts';
 
 export interface WatchedFile<T> {
   /** The value in use: the last contents that parsed. */
@@ -62,9 +63,6 @@ export async function watchFile<T>(options: WatchedFileOptions<T>): Promise<Watc
     throw new WatchedFileError(`${name}: ${describe(error)}`, { cause: error });
   }
   let seen = first.hash;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-
   const compareAndLoad = async (): Promise<'unchanged' | 'reloaded' | 'rejected' | 'changing'> => {
     let next: Snapshot;
     try {
@@ -110,33 +108,10 @@ export async function watchFile<T>(options: WatchedFileOptions<T>): Promise<Watc
     return 'rejected';
   };
 
-  // One check at a time: two overlapping reads could finish out of order and put the older value live.
-  let queue: Promise<unknown> = Promise.resolve();
-  const check = () => {
-    const result = queue.then(compareAndLoad);
-    queue = result.catch(() => {});
-    return result;
-  };
-  const poll = () => {
-    timer = setTimeout(() => {
-      check()
-        .catch((error: unknown) => logger.error(`${name} reload check failed`, { files, error: describe(error) }))
-        .finally(() => {
-          if (!stopped) poll();
-        });
-    }, intervalMs);
-    timer.unref();
-  };
-  if (intervalMs > 0) poll();
-
-  return {
-    current: () => value,
-    check,
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
+  const polling = startSerialPoll(compareAndLoad, intervalMs, (error) =>
+    logger.error(`${name} reload check failed`, { files, error: describe(error) }),
+  );
+  return { current: () => value, check: polling.check, stop: polling.stop };
 }
 
 /** An error's message without file contents: Node's read errors name the path and code only. */

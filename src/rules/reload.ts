@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'winston';
 import type { Metrics } from '../observe/metrics.ts';
+import { startSerialPoll } from '../serial-poll.ts';
 import { loadRules, RULE_FILE, RuleLoadError, ruleDirs } from './load.ts';
 import type { Rule } from './rule.ts';
 
@@ -39,9 +40,6 @@ export async function startRuleSet({ dir, intervalMs, logger, metrics }: RuleSet
   let seen = dir ? await fingerprint(dir) : '';
   let rules: readonly Rule[] = await loadRules(ruleDirs(dir));
   metrics?.knowRules(rules.map((rule) => rule.id));
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-
   const compareAndLoad = async (): Promise<'unchanged' | 'reloaded' | 'rejected' | 'changing'> => {
     if (!dir) return 'unchanged';
     const before = await fingerprint(dir);
@@ -75,34 +73,10 @@ export async function startRuleSet({ dir, intervalMs, logger, metrics }: RuleSet
     logger.info('rules reloaded', { dir, rules: next.length, ...changes });
     return 'reloaded';
   };
-  // One check at a time: two overlapping loads could finish out of order and put the older set live.
-  let queue: Promise<unknown> = Promise.resolve();
-  const check = () => {
-    const result = queue.then(compareAndLoad);
-    queue = result.catch(() => {});
-    return result;
-  };
-
-  const poll = () => {
-    timer = setTimeout(() => {
-      check()
-        .catch((error: unknown) => logger.error('rules reload check failed', { dir, error: (error as Error).message }))
-        .finally(() => {
-          if (!stopped) poll();
-        });
-    }, intervalMs);
-    timer.unref();
-  };
-  if (dir && intervalMs > 0) poll();
-
-  return {
-    current: () => rules,
-    check,
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
+  const polling = startSerialPoll(compareAndLoad, dir ? intervalMs : 0, (error) =>
+    logger.error('rules reload check failed', { dir, error: (error as Error).message }),
+  );
+  return { current: () => rules, check: polling.check, stop: polling.stop };
 }
 
 /**
