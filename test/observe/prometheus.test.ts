@@ -100,8 +100,11 @@ test('every dashboard query and alert expression is valid and shows the traffic 
   metrics.tokenRefresh('failure');
   metrics.rulesReload('failure');
   metrics.masQueueRejected('full');
+  // A rotated file's counter has no zero series: created by one rejection, then seen rising by the next.
+  metrics.secretReload('SCIM_TOKEN_FILE', 'failure');
   await new Promise((resolve) => setTimeout(resolve, 2500));
   await sendTraffic(base);
+  metrics.secretReload('SCIM_TOKEN_FILE', 'failure');
   // Entra's OAuth option: a token bought and used, and a guesser at the token endpoint until locked out.
   const { access_token } = (await (await requestToken(base, { grant_type: 'client_credentials' }, basic())).json()) as {
     access_token: string;
