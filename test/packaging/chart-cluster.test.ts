@@ -45,6 +45,15 @@ function manifests(options: RenderOptions) {
 }
 
 describe('the chart in a cluster', { skip }, () => {
+  it('passes the request deadlines and the connection cap to the proxy, as set', () => {
+    const config = { headersTimeoutMs: 5000, requestTimeoutMs: 20000, maxConnections: 256 };
+    const proxy = podSpec(manifestOf(manifests({ values: { config } }), 'Deployment') as Json).containers[0] as Json;
+    const vars = env(proxy);
+    assert.equal(vars.HEADERS_TIMEOUT_MS, '5000');
+    assert.equal(vars.REQUEST_TIMEOUT_MS, '20000');
+    assert.equal(vars.MAX_CONNECTIONS, '256');
+  });
+
   it('1. keeps the helm test pod out of the Service, PDB, HPA and NetworkPolicy selectors, and lets it reach the proxy', () => {
     const all = manifests({ valueFiles: [ci('autoscaling-egress')] });
     const testPod = manifestOf(all, 'Pod');
@@ -186,6 +195,7 @@ describe('the chart in a cluster', { skip }, () => {
       ['root user in the pod', { podSecurityContext: { runAsUser: 0 } }],
       ['root user in the container', { securityContext: { runAsUser: 0 } }],
       ['a privileged container', { securityContext: { privileged: true } }],
+      ['a cap of no connections at all', { config: { maxConnections: 0 } }],
       ['privilege escalation', { securityContext: { allowPrivilegeEscalation: true } }],
       ['an added capability restricted-v2 refuses', { securityContext: { capabilities: { add: ['NET_ADMIN'] } } }],
       ['a route host with a scheme', { route: { host: 'https://scim.apps.example.com' } }],
