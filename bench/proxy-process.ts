@@ -4,9 +4,9 @@
 // of RSS that production never has. `source: true` runs src/main.ts instead.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../test/support/process.ts';
 import { BENCH_MAS_TOKEN, BENCH_SCIM_TOKEN } from './workloads.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -101,15 +101,4 @@ async function ready(url: string, child: ChildProcess): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`scim-proxy did not become ready at ${url} within 15 s`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -3,8 +3,8 @@
 // records what reaches it, and compares that with what each case expects. The test suite checks the
 // same cases against a proxy in its own process; this checks the process users run.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { CORPUS_DIR, mismatches, readCorpus, sendCase } from '../test/support/corpus.ts';
+import { freePort } from '../test/support/process.ts';
 import { startUpstream } from '../test/support/upstream.ts';
 
 const ENTRA_TOKEN = 'entra-token-for-the-corpus-check';
@@ -66,15 +66,4 @@ async function ready(url: string, timeoutMs = 60_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -11,11 +11,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { imageNodeOptions } from '../bench/image-node-options.ts';
 import { scrape } from '../bench/scrape.ts';
+import { freePort } from '../test/support/process.ts';
 import { PROFILE_ID, startSimulatedMas } from './stack.ts';
 
 const SAMPLE_EVERY_MS = 10_000;
@@ -334,15 +334,6 @@ async function waitUntilReady(url: string): Promise<void> {
     if (Date.now() > deadline) throw new Error(`the proxy did not become ready at ${url}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const percentile = (sorted: readonly number[], p: number) =>

@@ -1,7 +1,6 @@
 // doctor never crashes and names the real cause: each situation an administrator meets before going
 // live, with what doctor says about it.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -13,6 +12,7 @@ import { cli } from '../../src/cli/main.ts';
 import type { Output } from '../../src/cli/output.ts';
 import { startSimulator } from '../../src/simulator/index.ts';
 import { STACK_TRACE, scimProxy } from '../support/process.ts';
+import { selfSignedCertificate } from '../support/tls.ts';
 
 const KEY_ID = 'a-inst1-doctortest';
 const KEY = 'doctor-key-token';
@@ -186,29 +186,10 @@ test('nothing listening and an untrusted TLS certificate are told apart, each wi
 
   const dir = await mkdtemp(path.join(tmpdir(), 'doctor-tls-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  const [cert, key] = [path.join(dir, 'tls.crt'), path.join(dir, 'tls.key')];
+  let cert: string;
+  let key: string;
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-subj',
-        '/CN=localhost',
-        '-days',
-        '1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    ({ cert, key } = selfSignedCertificate(dir, 'localhost'));
   } catch {
     return t.skip('openssl not found');
   }

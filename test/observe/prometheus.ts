@@ -2,10 +2,10 @@
 // test runs its own server in a temporary directory, scraping the proxy every second.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
+import { freePort } from '../support/process.ts';
 
 export const INSTALL_HINT = 'apt-get update && apt-get install -y prometheus';
 
@@ -19,14 +19,6 @@ export function requireBinary(t: TestContext, name: 'prometheus' | 'promtool'): 
   if (process.env.CI === 'true') throw new Error(`${name} is not installed; CI needs it: ${INSTALL_HINT}`);
   t.skip(`${name} is not installed (${INSTALL_HINT})`);
   return false;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export interface PrometheusQueryResult {

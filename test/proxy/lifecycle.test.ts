@@ -1,6 +1,5 @@
 // Health, draining and the HTTPS listener of the running service.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import https from 'node:https';
@@ -9,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { auth, startProxy } from '../support/proxy.ts';
+import { selfSignedCertificate } from '../support/tls.ts';
 import { startUpstream } from '../support/upstream.ts';
 
 test('draining turns /readyz to 503 and lets an in-flight request finish', async (t) => {
@@ -42,30 +42,10 @@ test('a connection that never sent a request does not hold the drain up to SHUTD
 
 test('with TLS_CERT_FILE and TLS_KEY_FILE the proxy also serves HTTPS (OpenShift reencrypt)', async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'tls-'));
-  const cert = path.join(dir, 'tls.crt');
-  const key = path.join(dir, 'tls.key');
+  let cert: string;
+  let key: string;
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-subj',
-        '/CN=localhost',
-        '-days',
-        '1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    ({ cert, key } = selfSignedCertificate(dir, 'localhost'));
   } catch {
     await rm(dir, { recursive: true, force: true });
     return t.skip('openssl not found');

@@ -2,7 +2,6 @@
 // the files are swapped the way the kubelet updates a Secret volume (a new timestamped directory,
 // then an atomic rename of the `..data` symlink) while requests keep flowing, and none fails.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import https from 'node:https';
@@ -11,6 +10,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import { startProxy } from '../support/proxy.ts';
+import { selfSignedCertificate } from '../support/tls.ts';
 import { startUpstream } from '../support/upstream.ts';
 
 /** A Secret volume as the kubelet writes it: `key -> ..data/key`, `..data -> ..<timestamp>`. */
@@ -174,28 +174,10 @@ test('a rotated MAS API key mints the next JWT with the new key, and no request 
   assert.deepEqual([...new Set(keysUsed())], ['key-1', 'key-2']);
 });
 
-function selfSigned(dir: string, name: string) {
-  const cert = path.join(dir, `${name}.crt`);
-  const key = path.join(dir, `${name}.key`);
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-days', '1'].concat([
-      '-addext',
-      'subjectAltName=DNS:localhost',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ]),
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
-
 test('a rotated TLS serving certificate is served to new connections without a failed request', async (t) => {
   const work = await mkdtemp(path.join(tmpdir(), 'certs-'));
-  const first = selfSigned(work, 'first');
-  const second = selfSigned(work, 'second');
+  const first = selfSignedCertificate(work, 'first');
+  const second = selfSignedCertificate(work, 'second');
   const [cert1, key1, cert2, key2] = await Promise.all(
     [first.cert, first.key, second.cert, second.key].map((f) => readFile(f, 'utf8')),
   );
@@ -250,8 +232,8 @@ test('a rotated TLS serving certificate is served to new connections without a f
 
 test('a certificate that does not match its key is refused: the pair in use stays', async (t) => {
   const work = await mkdtemp(path.join(tmpdir(), 'certs-'));
-  const first = selfSigned(work, 'first');
-  const second = selfSigned(work, 'second');
+  const first = selfSignedCertificate(work, 'first');
+  const second = selfSignedCertificate(work, 'second');
   const [cert1, key1, key2] = await Promise.all([first.cert, first.key, second.key].map((f) => readFile(f, 'utf8')));
   const volume = await secretVolume({ 'tls.crt': cert1 as string, 'tls.key': key1 as string });
   const mas = await startUpstream();

@@ -45,8 +45,10 @@ export const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
 
 /** A port nothing listens on right now, for a child process that cannot be told port 0. */
 export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as { port: number };
       probe.close(() => resolve(port));
     });
