@@ -20,6 +20,7 @@ import { chartMemoryLimit, memoryCage, quantityBytes } from './memory-limit.ts';
 import { median } from './percentile.ts';
 import { type ProxyProcess, startProxy } from './proxy-process.ts';
 import { scrape } from './scrape.ts';
+import { settled, WARM_UP } from './warm-up.ts';
 import { WORKLOADS } from './workloads.ts';
 
 const HELP = `npm run bench:ab [-- options]
@@ -134,8 +135,26 @@ const lines: string[] = [
 ];
 try {
   const mixed = WORKLOADS.map((w) => w.request);
-  log('warming up');
-  await together({ requests: mixed, connections: Number(flags.connections), durationSeconds: 2 }, 0);
+  // Both until each one's CPU per request settles (warm-up.ts); the later of the two decides.
+  const windows: [number, number][] = [];
+  const settledBoth = () =>
+    windows.length >= WARM_UP.minWindows &&
+    settled(
+      windows.map(([x]) => x),
+      WARM_UP.tolerance,
+    ) &&
+    settled(
+      windows.map(([, y]) => y),
+      WARM_UP.tolerance,
+    );
+  while (windows.length < WARM_UP.maxWindows && !settledBoth()) {
+    log(`warming up, window ${windows.length + 1}`);
+    const [x, y] = await together(
+      { requests: mixed, connections: Number(flags.connections), durationSeconds: 3 },
+      windows.length,
+    );
+    windows.push([x.cpuMsPerRequest, y.cpuMsPerRequest]);
+  }
   for (const workload of workloads) {
     const runs: [Measured, Measured][] = [];
     for (let round = 0; round < rounds; round++) {

@@ -30,6 +30,7 @@ import {
 } from './report.ts';
 import { writeSection } from './results-file.ts';
 import { scrape } from './scrape.ts';
+import { WARM_UP, type WarmedUp, warmUp } from './warm-up.ts';
 import { largeGroupRequest, WORKLOADS } from './workloads.ts';
 
 const HELP = `npm run bench [-- options]
@@ -190,9 +191,22 @@ async function measure(): Promise<Findings> {
   const cost = await measureCost([10, 1000, 10_000], settings.costIterations);
   const mixed = WORKLOADS.map((w) => w.request);
   const idle = await scrape(proxy.metricsUrl);
-  log('warming up');
+  const warmedUp: Partial<Record<Target | 'control', WarmedUp>> = {};
   for (const target of [...TARGETS, 'control'] as const) {
-    await load({ url: urls[target], requests: mixed, connections: settings.connections, ...span(2, 400) });
+    log(`warming up ${target} until its CPU per request settles`);
+    warmedUp[target] = await warmUp(
+      async () => {
+        const before = await cpuMs(pids[target]);
+        const run = await load({
+          url: urls[target],
+          requests: mixed,
+          connections: settings.connections,
+          ...span(3, 400),
+        });
+        return ((await cpuMs(pids[target])) - before) / (run.ok + run.non2xx);
+      },
+      quick ? { minWindows: 1, maxWindows: 1, tolerance: 1 } : WARM_UP,
+    );
   }
 
   const samples = new Map<string, { target: Measured; control: Measured }[]>();
@@ -315,6 +329,7 @@ async function measure(): Promise<Findings> {
     settings: [
       `Measured ${new Date().toISOString()} on ${machineLine}.`,
       `Load: autocannon, ${how}. Every run on a target was made at the same moment as the same run on the control (a second pass-through in front of a second upstream), each from a load generator of its own; ratios are to the control in the same run, medians over rounds.`,
+      `Warm-up: each target loaded with the mixed workloads in 3 s windows until its CPU per request settled (the last window within ${WARM_UP.tolerance * 100}% of the two before it; ${WARM_UP.minWindows} to ${WARM_UP.maxWindows} windows): ${warmUpLine(warmedUp)}.`,
       `Proxies: each in its own process with the image's NODE_OPTIONS (${v8Flags.join(' ') || 'none'}), each in ${cages['scim-proxy'].how} (the chart's ${limit.quantity}).`,
     ].join('\n'),
     throughput,
@@ -325,6 +340,17 @@ async function measure(): Promise<Findings> {
     cgroupPeakMb: peakMb,
     large,
   };
+}
+
+function warmUpLine(warmedUp: Partial<Record<string, WarmedUp>>): string {
+  return Object.entries(warmedUp)
+    .map(([target, w]) => {
+      const windows = w?.windows ?? [];
+      const first = windows[0] ?? Number.NaN;
+      const last = windows.at(-1) ?? Number.NaN;
+      return `${target} ${first.toFixed(3)} → ${last.toFixed(3)} ms in ${windows.length} windows${w?.settled ? '' : ' (not settled)'}`;
+    })
+    .join('; ');
 }
 
 /** Two of the largest answers the proxy reads whole, at once, through a response rule; it must stay up. */
