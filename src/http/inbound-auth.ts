@@ -43,7 +43,8 @@ export function inboundAuth({ tokens, accessTokens, expected, onFailure }: Inbou
       headers: { 'www-authenticate': `Bearer realm="scim-proxy"${tokenError}` },
     });
   };
-  return async function inboundAuth(req, _res, next) {
+  // Not async: a Secret Token is judged at once, and only an access token waits for its verification.
+  return function inboundAuth(req, _res, next) {
     const current = tokens();
     if (current !== source) {
       source = current;
@@ -65,9 +66,9 @@ export function inboundAuth({ tokens, accessTokens, expected, onFailure }: Inbou
     if (!accessTokens || !JWT_SHAPE.test(token)) {
       return next(refuse('unknown_token', `The bearer token is not one scim-proxy accepts; send ${how}.`));
     }
-    const verdict = await accessTokens.verify(token);
-    if ('clientId' in verdict) return next();
-    return next(refuse(verdict.refusal, explain(verdict, expected)));
+    return accessTokens
+      .verify(token)
+      .then((verdict) => ('clientId' in verdict ? next() : next(refuse(verdict.refusal, explain(verdict, expected)))));
   };
 }
 

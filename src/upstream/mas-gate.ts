@@ -28,6 +28,8 @@ export interface MasGate {
   /** Waits for a slot. Rejects with a 503 ScimError when the queue is full or the wait runs out, and
    * with the signal's reason when the caller gave up (its request must then not reach MAS). */
   acquire(signal?: AbortSignal): Promise<Release>;
+  /** A slot at once when one is free, or undefined when the caller must wait for one (acquire). */
+  tryAcquire(): Release | undefined;
   state(): GateState;
 }
 
@@ -73,14 +75,20 @@ export function masGate(options: MasGateOptions): MasGate {
     );
   };
 
+  const tryAcquire = (): Release | undefined => {
+    // A free slot means nobody waits: a release hands its slot straight to the first in the queue.
+    if (max !== 0 && inFlight >= max) return undefined;
+    options.onWait?.(0);
+    return take();
+  };
+
   return {
     state,
+    tryAcquire,
     acquire(signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
-      if (max === 0 || inFlight < max) {
-        options.onWait?.(0);
-        return Promise.resolve(take());
-      }
+      const free = tryAcquire();
+      if (free) return Promise.resolve(free);
       if (queue.length >= queueLimit) return Promise.reject(reject('full'));
       const queuedAt = performance.now();
       return new Promise<Release>((resolve, fail) => {

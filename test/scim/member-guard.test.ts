@@ -109,3 +109,35 @@ test('a PUT of a group passes only with the explicit member list it replaces', (
     assert.equal(groupPutRemoval(body)?.kind, 'removes-unnamed', JSON.stringify(body));
   }
 });
+
+test('a removal of one member by id gets the same verdict read at once as read in full', () => {
+  const ids = [
+    'u1',
+    'a"b',
+    'back\\slash',
+    'br]ack[et',
+    'sp ace',
+    'é\u00e9\u{1F600}',
+    'u\u2028',
+    'tab\there',
+    '\u0085',
+    '',
+  ];
+  for (const id of ids) {
+    const literal = JSON.stringify(id);
+    // The leading space takes the full reading (tokenizer and filter); the plain form the quick one.
+    for (const path of [`members[value eq ${literal}]`, ` members[value eq ${literal}]`]) {
+      assert.equal(kindOf({ op: 'remove', path }), undefined, path);
+      assert.ok(Array.isArray(patchOperations({ Operations: [{ op: 'remove', path }] })), path);
+    }
+  }
+  for (const path of [
+    'members[value eq "a\\x"]',
+    'members[value eq "a"b"]',
+    'members[value eq "a"] or true',
+    'members[value ne "a"]',
+    'members[value eq "a"].display',
+  ]) {
+    assert.notEqual(kindOf({ op: 'remove', path }), undefined, `${path} is not a removal of named members`);
+  }
+});

@@ -34,6 +34,26 @@ test('the gate lets in up to the cap and then one waiter per release, first come
   assert.deepEqual(order, ['third', 'fourth']);
 });
 
+test('a free slot is taken at once without waiting; a full gate leaves the caller to queue', async () => {
+  const waits: number[] = [];
+  const gate = masGate({ max: 1, queueLimit: 10, queueTimeoutMs: 5000, onWait: (s) => waits.push(s) });
+  const release = gate.tryAcquire();
+  assert.ok(release, 'the free slot');
+  assert.deepEqual(gate.state(), { inFlight: 1, queued: 0 });
+  assert.equal(gate.tryAcquire(), undefined, 'no slot, and nothing queued by asking');
+  assert.deepEqual(gate.state(), { inFlight: 1, queued: 0 });
+  const queued = gate.acquire();
+  await sleep(10);
+  release();
+  const next = await queued;
+  assert.deepEqual(gate.state(), { inFlight: 1, queued: 0 }, 'the release went to the waiter');
+  assert.equal(gate.tryAcquire(), undefined, 'not to a caller that asks without queueing');
+  next();
+  assert.deepEqual(gate.state(), { inFlight: 0, queued: 0 });
+  assert.equal(waits.length, 2);
+  assert.equal(waits[0], 0);
+});
+
 test('a full queue is refused at once with 503 and a Retry-After', async () => {
   const rejected: string[] = [];
   const gate = masGate({ max: 1, queueLimit: 1, queueTimeoutMs: 4000, onReject: (r) => rejected.push(r) });

@@ -5,17 +5,30 @@ import { defineAction, keep, replace, setOf } from '../action.ts';
 
 const BOOLEAN = /^(true|false)$/i;
 
-/** Returns `value` with every listed attribute that holds "True"/"false"/... as a real boolean. */
+/**
+ * Returns `value` with every listed attribute that holds "True"/"false"/... as a real boolean; the
+ * very same value when none does, and copies of only the arrays and objects on the way to a change
+ * (this runs on every member of a 10,000-member removal, and on every created user).
+ */
 function coerce(value: unknown, names: ReadonlySet<string>, coerceSelf: boolean): unknown {
   if (coerceSelf && typeof value === 'string' && BOOLEAN.test(value.trim()))
     return value.trim().toLowerCase() === 'true';
   if (Array.isArray(value)) {
-    const items = value.map((item) => coerce(item, names, false));
-    return items.every((item, i) => item === value[i]) ? value : items;
+    let items: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const next = coerce(value[i], names, false);
+      if (next !== value[i]) {
+        items ??= value.slice();
+        items[i] = next;
+      }
+    }
+    return items ?? value;
   }
   if (!isPlainObject(value)) return value;
   let out: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const item = value[key];
+    if (item === null || (typeof item !== 'object' && typeof item !== 'string')) continue;
     const next = coerce(item, names, names.has(key.toLowerCase()));
     if (next !== item) {
       out ??= { ...value };

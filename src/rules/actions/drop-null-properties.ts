@@ -3,26 +3,38 @@ import { setOwn } from '../../scim/json.ts';
 import { isPlainObject } from '../../scim/patch.ts';
 import { defineAction, keep, replace, setOf } from '../action.ts';
 
+const DROPPED = Symbol('dropped');
+
+/** `value` without its null properties; the very same value when it has none, copied only on the way to a change. */
 function dropNulls(value: unknown, only: ReadonlySet<string> | undefined): unknown {
   if (Array.isArray(value)) {
-    const items = value.map((item) => dropNulls(item, only));
-    return items.every((item, i) => item === value[i]) ? value : items;
+    let items: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const next = dropNulls(value[i], only);
+      if (next !== value[i]) {
+        items ??= value.slice();
+        items[i] = next;
+      }
+    }
+    return items ?? value;
   }
   if (!isPlainObject(value)) return value;
-  let changed = false;
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (item === null && (!only || only.has(key))) {
-      changed = true;
-      continue;
-    }
-    const next = dropNulls(item, only);
-    changed ||= next !== item;
-    setOwn(out, key, next);
+  const keys = Object.keys(value);
+  // What each key becomes, kept only from the first change on (most objects have no null at all).
+  let kept: unknown[] | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const item = value[key];
+    const next = item === null ? (!only || only.has(key) ? DROPPED : item) : dropNulls(item, only);
+    if (next !== item && !kept) kept = keys.slice(0, i).map((earlier) => value[earlier]);
+    if (kept) kept[i] = next;
   }
-  return changed ? out : value;
+  if (!kept) return value;
+  // Rebuilt in the same key order, so the body reads as Entra wrote it less the nulls.
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) if (kept[i] !== DROPPED) setOwn(out, keys[i] as string, kept[i]);
+  return out;
 }
-
 /** RFC 7643 §2.5: null means unassigned. Entra's explicit nulls (`"$ref": null`, `"title": null`) go. */
 export const dropNullProperties = defineAction({
   name: 'drop-null-properties',
