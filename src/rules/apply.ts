@@ -67,23 +67,23 @@ export function applyRules(
     const select = selector(rule.select);
     let matches = select(document);
     let effects = effectsOf(rule, matches, context);
-    const decisive = effects.find((e) => e.kind === 'refuse') ?? effects.find((e) => e.kind === 'answer');
-    if (decisive?.kind === 'refuse' || decisive?.kind === 'answer') {
+    const decisive = decisiveOf(effects);
+    if (decisive) {
       applied.push(rule.id);
       return { ...result(), applied, outcome: { ...decisive, rule: rule.id } };
     }
-    // A write inside a member not yet copied (replacing a whole member writes only into `document`).
-    const uncopied = matches.filter(
-      (match, i) => match.parent !== document && writes(match.parent, effects[i] as Effect) && !copied.has(match.top),
-    );
-    if (uncopied.length > 0) {
-      // The first change inside a member: copy it, then select and run again on the copy, so that
-      // every effect (which may hold parts of what its action read) refers to the copy, never the subject.
-      for (const { top } of uncopied) {
-        if (copied.has(top)) continue;
-        document[top] = cloneJson(document[top]);
-        copied.add(top);
-      }
+    // A write inside a member not yet copied (replacing a whole member writes only into `document`):
+    // copy it, then select and run again on the copy, so that every effect (which may hold parts of
+    // what its action read) refers to the copy, never the subject.
+    let recopied = false;
+    for (let i = 0; i < matches.length; i++) {
+      const match = matches[i] as Match;
+      if (match.parent === document || !writes(match.parent, effects[i] as Effect) || copied.has(match.top)) continue;
+      document[match.top] = cloneJson(document[match.top]);
+      copied.add(match.top);
+      recopied = true;
+    }
+    if (recopied) {
       matches = select(document);
       effects = effectsOf(rule, matches, context);
     }
@@ -144,6 +144,16 @@ function cloneJson<T>(value: T): T {
     else copy[key] = item;
   }
   return copy as T;
+}
+
+/** A refusal wins over an answer, whichever match it came from. */
+function decisiveOf(effects: readonly Effect[]): (Effect & { kind: 'refuse' | 'answer' }) | undefined {
+  let answer: (Effect & { kind: 'answer' }) | undefined;
+  for (const effect of effects) {
+    if (effect.kind === 'refuse') return effect;
+    if (effect.kind === 'answer') answer ??= effect;
+  }
+  return answer;
 }
 
 function effectsOf(rule: Rule, matches: readonly Match[], context: ActionContext): Effect[] {

@@ -34,34 +34,30 @@ function parse(select: string): Step[] | undefined {
   return typeof steps[0] === 'string' ? steps : undefined;
 }
 
-interface Node {
-  value: unknown;
-  parent: Record<string, unknown> | unknown[] | null;
-  parentProperty: string | number;
-}
-
 /** jsonpath-plus's rules: a name matches an own property of a truthy value; `*` walks array indexes or object keys. */
 function walk(steps: readonly Step[], document: Record<string, unknown>): Match[] {
-  let nodes: Node[] = [{ value: document, parent: null, parentProperty: '' }];
+  const top = steps[0] as string;
+  // Matches are built as the walk goes (no intermediate nodes to copy): a 10,000-member removal
+  // expands into 10,000 operations that several rules select in turn.
+  let nodes: Match[] = [{ top, value: document, parent: null, parentProperty: '' }];
   for (const step of steps) {
-    const next: Node[] = [];
+    const next: Match[] = [];
     for (const { value } of nodes) {
       const container = value as Record<string, unknown> & unknown[];
       if (step !== ALL) {
         if (value && Object.hasOwn(value as object, step)) {
-          next.push({ value: container[step], parent: container, parentProperty: step });
+          next.push({ top, value: container[step], parent: container, parentProperty: step });
         }
       } else if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) next.push({ value: value[i], parent: value, parentProperty: i });
+        for (let i = 0; i < value.length; i++) next.push({ top, value: value[i], parent: value, parentProperty: i });
       } else if (value && typeof value === 'object') {
         for (const key of Object.keys(value))
-          next.push({ value: container[key], parent: container, parentProperty: key });
+          next.push({ top, value: container[key], parent: container, parentProperty: key });
       }
     }
     nodes = next;
   }
-  const top = steps[0] as string;
-  return nodes.map((node) => ({ top, ...node }));
+  return nodes;
 }
 
 const compiled = new Map<string, Selector>();
