@@ -11,6 +11,7 @@ import { startMetricsServer } from './observe/metrics-server.ts';
 import { createRecorder } from './record/recorder.ts';
 import { RuleLoadError } from './rules/load.ts';
 import { startService } from './service.ts';
+import { releaseStartupMemory } from './startup-memory.ts';
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     throw error;
   }
   if (demo) process.stderr.write(demo.banner(service.port));
+  releaseStartupMemory();
 
   const stop = async (signal: string) => {
     logger.info('draining before exit', { signal });
