@@ -1,6 +1,6 @@
 // The running service: the SCIM listener in front of MAS (or of the built-in simulator), with
 // graceful draining. main.ts adds only the process concerns (environment, signals, exit codes).
-import http from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSecureContext } from 'node:tls';
@@ -12,6 +12,7 @@ import { loadGroupMap } from './groups/group-map-file.ts';
 import { createGroupNames } from './groups/group-names.ts';
 import { clientError } from './http/client-error.ts';
 import type { Readiness } from './http/health.ts';
+import { http } from './node-http.ts';
 import { accessTokens } from './oauth/access-tokens.ts';
 import { oauthClient } from './oauth/client.ts';
 import { lockout } from './oauth/lockout.ts';
@@ -101,7 +102,7 @@ export function credentialsFor(
 export async function oauthFor(oauth: OAuthConfig, trustedProxyHops: number, parts: ServiceParts) {
   const { metrics, logger } = parts;
   const now = parts.now ?? Date.now;
-  const tokens = accessTokens({
+  const tokens = await accessTokens({
     keys: await signingKeys(oauth.signingKeys),
     issuer: oauth.issuer,
     audience: oauth.audience,
@@ -199,14 +200,14 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
   };
   const connections = connectionCloser();
   // The closer listens first, so a request that arrives while draining is marked before it is answered.
-  const serve = <S extends http.Server>(server: S): S =>
+  const serve = <S extends Server>(server: S): S =>
     Object.assign(server, { maxConnections: config.maxConnections })
       // For HTTPS the request's socket is the TLS one, not the TCP one under it.
       .on(server instanceof https.Server ? 'secureConnection' : 'connection', connections.accept)
       .on('request', connections.track)
       .on('request', app)
       .on('clientError', clientError());
-  const servers: http.Server[] = [serve(http.createServer(options))];
+  const servers: Server[] = [serve(http.createServer(options))];
   const { tls } = config;
   const servingCert = tls && (await watchServingCert(tls, config.secretsReloadIntervalMs, parts.logger, metrics));
   if (servingCert) {
@@ -268,7 +269,7 @@ async function watchServingCert(
   return Object.assign(handle, { current: watched.current, stop: watched.stop });
 }
 
-function listen(server: http.Server, port: number, host: string): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
@@ -283,10 +284,10 @@ function listen(server: http.Server, port: number, host: string): Promise<number
  * is still answered, then carries the close itself.
  */
 function connectionCloser() {
-  const last = new Map<Socket, http.ServerResponse>();
+  const last = new Map<Socket, ServerResponse>();
   const open = new Set<Socket>();
   let closing = false;
-  const mark = (res: http.ServerResponse) => {
+  const mark = (res: ServerResponse) => {
     if (!res.headersSent) res.setHeader('connection', 'close');
   };
   return {
@@ -294,7 +295,7 @@ function connectionCloser() {
       open.add(socket);
       socket.once('close', () => open.delete(socket));
     },
-    track(req: http.IncomingMessage, res: http.ServerResponse) {
+    track(req: IncomingMessage, res: ServerResponse) {
       const previous = last.get(req.socket);
       last.set(req.socket, res);
       res.once('close', () => {
@@ -315,7 +316,7 @@ function connectionCloser() {
 }
 
 /** Stops accepting, lets in-flight requests finish, and cuts what is left after `timeoutMs`. */
-function close(server: http.Server, timeoutMs: number): Promise<void> {
+function close(server: Server, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     const force = setTimeout(() => server.closeAllConnections(), timeoutMs);
     force.unref();

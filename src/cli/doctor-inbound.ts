@@ -45,7 +45,7 @@ export async function oauthCheck(config: Readonly<Config>): Promise<Check> {
     };
   }
   const keys = await signingKeys(oauth.signingKeys);
-  const tokens = accessTokens({ ...oauth, keys, lifetimeSeconds: oauth.tokenLifetimeSeconds, now: Date.now });
+  const tokens = await accessTokens({ ...oauth, keys, lifetimeSeconds: oauth.tokenLifetimeSeconds, now: Date.now });
   const verdict = await tokens.verify((await tokens.issue(oauth.clientId as string, undefined)).token);
   if (!('clientId' in verdict)) {
     return {

@@ -1,7 +1,7 @@
 // Access tokens (RFC 9068 JWTs) minted by the token endpoint and checked on the SCIM listener. A
 // replica needs only the signing keys to accept another replica's tokens: nothing is stored.
 import { createHash, randomUUID } from 'node:crypto';
-import { errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import type * as Jose from 'jose';
 import type { SigningKey } from './signing-keys.ts';
 
 export interface AccessTokenOptions {
@@ -43,7 +43,16 @@ const TYPE = 'at+jwt';
 /** Entra presents the same token for its whole lifetime: a handful per replica at any time. */
 const ACCEPTED_LIMIT = 1000;
 
-export function accessTokens({ keys, issuer, audience, lifetimeSeconds, now }: AccessTokenOptions): AccessTokens {
+export async function accessTokens({
+  keys,
+  issuer,
+  audience,
+  lifetimeSeconds,
+  now,
+}: AccessTokenOptions): Promise<AccessTokens> {
+  // jose is loaded once OAuth is configured, not at start: a proxy in front of MAS with a static
+  // SCIM token never signs or checks a JWT, and an idle replica's heap would carry it for nothing.
+  const { errors, jwtVerify, SignJWT } = await import('jose');
   const [signer] = keys;
   if (!signer) throw new Error('access tokens need at least one signing key');
   const byKid = new Map(keys.map((key) => [key.kid, key]));
@@ -86,7 +95,7 @@ export function accessTokens({ keys, issuer, audience, lifetimeSeconds, now }: A
         accepted.set(digest, { clientId, expiresAtMs: (payload.exp as number) * 1000 });
         return { clientId };
       } catch (error) {
-        return refusalOf(error);
+        return refusalOf(error, errors);
       }
     },
   };
@@ -94,7 +103,7 @@ export function accessTokens({ keys, issuer, audience, lifetimeSeconds, now }: A
 
 class UnknownKey extends Error {}
 
-function refusalOf(error: unknown): { refusal: TokenRefusal; expiredAt?: Date } {
+function refusalOf(error: unknown, errors: typeof Jose.errors): { refusal: TokenRefusal; expiredAt?: Date } {
   if (error instanceof UnknownKey) return { refusal: 'unknown_key' };
   if (error instanceof errors.JWTExpired) return { refusal: 'expired', ...expiry(error.payload) };
   if (error instanceof errors.JWTClaimValidationFailed) {
@@ -112,6 +121,6 @@ function refusalOf(error: unknown): { refusal: TokenRefusal; expiredAt?: Date } 
   return { refusal: 'malformed' };
 }
 
-function expiry(payload: JWTPayload): { expiredAt?: Date } {
+function expiry(payload: Jose.JWTPayload): { expiredAt?: Date } {
   return typeof payload.exp === 'number' ? { expiredAt: new Date(payload.exp * 1000) } : {};
 }

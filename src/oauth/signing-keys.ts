@@ -2,7 +2,6 @@
 // rotation overlap: the first signs, all verify. Each key's id is its RFC 7638 thumbprint, so replicas
 // given the same Secret agree on it with nothing else shared.
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK } from 'jose';
 
 export interface SigningKey {
   kid: string;
@@ -50,6 +49,8 @@ export function parsePrivateKeys(pem: string, source: string): { keys: KeyObject
 }
 
 export async function signingKeys(privateKeys: readonly KeyObject[]): Promise<SigningKey[]> {
+  // Loaded here, not at start: the configuration check reads the keys (parsePrivateKeys) without jose.
+  const { calculateJwkThumbprint, exportJWK } = await import('jose');
   return Promise.all(
     privateKeys.map(async (privateKey) => {
       const publicKey = createPublicKey(privateKey);

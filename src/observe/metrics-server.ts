@@ -1,7 +1,7 @@
 // `/metrics` on its own port, so the Route that exposes SCIM to Entra never exposes the metrics.
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { http } from '../node-http.ts';
 
 export interface MetricsServer {
   port: number;

@@ -5,11 +5,12 @@
 // A request is sent again only when MAS certainly did not act on it: a 401 (renew the credentials,
 // retry once), a 429 (wait as MAS asks, within a bound), or a GET cut before any answer. Anything
 // else that goes wrong becomes one SCIM error for Entra, which retries on its own schedule.
-import http, { type ClientRequest, type IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { type Duplex, Readable } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { createProxyServer } from 'http-proxy-3';
+import { http } from '../node-http.ts';
 import type { EngineOptions } from '../rules/action.ts';
 import { applyRules, relevantRules } from '../rules/apply.ts';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from '../scim/json.ts';

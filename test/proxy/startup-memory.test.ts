@@ -1,10 +1,18 @@
 // What an idle replica holds: start-up garbage and the young generation it grew are given back once
-// listening. bench/RESULTS.md has the RSS this amounts to.
+// listening, and code the configuration does not use (fetch's HTTP client, jose without OAuth, the
+// simulator) is never loaded. bench/RESULTS.md has the RSS these amount to.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { basic, CLIENT_ID, CLIENT_SECRET, newKey, requestToken, secretDir } from '../oauth/oauth-proxy.ts';
+import { freePort, untilReady } from '../support/process.ts';
+import { ENTRA_TOKEN, MAS_TOKEN } from '../support/proxy.ts';
+import { startUpstream } from '../support/upstream.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -35,5 +43,88 @@ describe('releaseStartupMemory', () => {
       `heap used ${before.heapUsed / MB} → ${after.heapUsed / MB} MB`,
     );
     assert.equal(gcExposed, 'undefined');
+  });
+});
+
+/** Starts src/main.ts with `env`, lets `use` talk to it, stops it; what it loaded. */
+async function loadedBy(env: Record<string, string>, use: (url: string) => Promise<void>) {
+  const dir = mkdtempSync(join(tmpdir(), 'scim-proxy-loaded-'));
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  const child = spawn(
+    process.execPath,
+    ['--import', pathToFileURL(join(root, 'test', 'support', 'loaded-modules.ts')).href, 'src/main.ts'],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+        LOG_LEVEL: 'error',
+        LOADED_MODULES_FILE: join(dir, 'loaded.json'),
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await untilReady(url, child, () => output);
+    await use(url);
+  } finally {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }
+  const { builtins, files } = JSON.parse(readFileSync(join(dir, 'loaded.json'), 'utf8')) as {
+    builtins: string[];
+    files: string[];
+  };
+  return {
+    builtin: (name: string) => builtins.includes(`NativeModule ${name}`),
+    npm: (name: string) => files.some((file) => file.includes(`/node_modules/${name}/`)),
+  };
+}
+
+describe('what the proxy loads', () => {
+  it('in front of MAS with a static token, forwarding a request: neither undici, nor jose, nor the simulator', async (t) => {
+    const mas = await startUpstream();
+    t.after(() => mas.close());
+    const loaded = await loadedBy({ MAS_URL: mas.url, SCIM_TOKEN: ENTRA_TOKEN, MAS_TOKEN }, async (url) => {
+      const res = await fetch(`${url}/scim/v2/p1/Users?filter=${encodeURIComponent('userName eq "ada"')}`, {
+        headers: { authorization: `Bearer ${ENTRA_TOKEN}` },
+      });
+      assert.equal(res.status, 200);
+    });
+    assert.equal(mas.seen.length, 1, 'the request reached MAS');
+    // What it does load, so the absences below are not a preload that saw nothing.
+    assert.ok(loaded.builtin('http') && loaded.npm('express') && loaded.npm('http-proxy-3'));
+    assert.equal(loaded.builtin('internal/deps/undici/undici'), false, 'undici (fetch) loaded');
+    assert.equal(loaded.npm('jose'), false, 'jose loaded without OAuth');
+    assert.equal(loaded.npm('scimmy'), false, 'the simulator loaded in front of MAS');
+  });
+
+  it('with OAuth configured, loads jose and issues access tokens with it', async (t) => {
+    const mas = await startUpstream();
+    t.after(() => mas.close());
+    const secret = secretDir([newKey()]);
+    writeFileSync(join(secret.dir, 'oauth-client-secret'), `${CLIENT_SECRET}\n`);
+    const env = {
+      MAS_URL: mas.url,
+      MAS_TOKEN,
+      OAUTH_CLIENT_ID: CLIENT_ID,
+      OAUTH_CLIENT_SECRET_FILE: join(secret.dir, 'oauth-client-secret'),
+      OAUTH_SIGNING_KEY_FILE: secret.keyFile,
+    };
+    const loaded = await loadedBy(env, async (url) => {
+      const res = await requestToken(url, { grant_type: 'client_credentials' }, basic());
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as { token_type: string }).token_type, 'Bearer');
+    });
+    assert.equal(loaded.npm('jose'), true);
   });
 });
