@@ -10,7 +10,7 @@ import { Registry } from 'prom-client';
 import { createAuditLog } from '../../src/observe/audit.ts';
 import { createLogger } from '../../src/observe/logger.ts';
 import { createMetrics } from '../../src/observe/metrics.ts';
-import { startProxy } from '../support/proxy.ts';
+import { MAS_TOKEN, startProxy } from '../support/proxy.ts';
 import { startUpstream, type Upstream } from '../support/upstream.ts';
 
 export const CLIENT_ID = 'entra-provisioning';
@@ -25,6 +25,25 @@ export function secretDir(keys: readonly KeyObject[]): { dir: string; keyFile: s
   const keyFile = join(dir, 'oauth-signing-keys.pem');
   writeFileSync(keyFile, pem(...keys));
   return { dir, keyFile };
+}
+
+/**
+ * A scim-proxy process's environment with OAuth on, in front of `masUrl`: what the Deployment sets
+ * from the mounted Secret (the client secret and a signing key, written in `dir`).
+ */
+export function oauthProcessEnv(masUrl: string): { dir: string; env: Record<string, string> } {
+  const { dir, keyFile } = secretDir([newKey()]);
+  writeFileSync(join(dir, 'oauth-client-secret'), `${CLIENT_SECRET}\n`);
+  return {
+    dir,
+    env: {
+      MAS_URL: masUrl,
+      MAS_TOKEN,
+      OAUTH_CLIENT_ID: CLIENT_ID,
+      OAUTH_CLIENT_SECRET_FILE: join(dir, 'oauth-client-secret'),
+      OAUTH_SIGNING_KEY_FILE: keyFile,
+    },
+  };
 }
 
 export interface OAuthProxy {

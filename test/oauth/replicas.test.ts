@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort, untilReady } from '../support/process.ts';
 import { MAS_TOKEN } from '../support/proxy.ts';
 import { startUpstream } from '../support/upstream.ts';
-import { basic, CLIENT_ID, CLIENT_SECRET, newKey, requestToken, scimGet, secretDir } from './oauth-proxy.ts';
+import { basic, CLIENT_ID, CLIENT_SECRET, oauthProcessEnv, requestToken, scimGet } from './oauth-proxy.ts';
 
 interface Replica {
   url: string;
@@ -56,16 +56,8 @@ async function stop(replica: Replica): Promise<void> {
 test('two replicas sharing only the Secret accept each other’s tokens, and no secret or token is written anywhere', async (t) => {
   const mas = await startUpstream();
   t.after(() => mas.close());
-  const secret = secretDir([newKey()]);
-  writeFileSync(join(secret.dir, 'oauth-client-secret'), `${CLIENT_SECRET}\n`);
-  const env = {
-    MAS_URL: mas.url,
-    MAS_TOKEN,
-    OAUTH_CLIENT_ID: CLIENT_ID,
-    OAUTH_CLIENT_SECRET_FILE: join(secret.dir, 'oauth-client-secret'),
-    OAUTH_SIGNING_KEY_FILE: secret.keyFile,
-  };
-  const [a, b] = [await startReplica(env, join(secret.dir, 'a')), await startReplica(env, join(secret.dir, 'b'))];
+  const { dir, env } = oauthProcessEnv(mas.url);
+  const [a, b] = [await startReplica(env, join(dir, 'a')), await startReplica(env, join(dir, 'b'))];
   t.after(async () => {
     await stop(a);
     await stop(b);

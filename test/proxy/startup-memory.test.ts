@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { basic, CLIENT_ID, CLIENT_SECRET, newKey, requestToken, secretDir } from '../oauth/oauth-proxy.ts';
+import { basic, oauthProcessEnv, requestToken } from '../oauth/oauth-proxy.ts';
 import { freePort, untilReady } from '../support/process.ts';
 import { ENTRA_TOKEN, MAS_TOKEN } from '../support/proxy.ts';
 import { startUpstream } from '../support/upstream.ts';
@@ -111,16 +111,7 @@ describe('what the proxy loads', () => {
   it('with OAuth configured, loads jose and issues access tokens with it', async (t) => {
     const mas = await startUpstream();
     t.after(() => mas.close());
-    const secret = secretDir([newKey()]);
-    writeFileSync(join(secret.dir, 'oauth-client-secret'), `${CLIENT_SECRET}\n`);
-    const env = {
-      MAS_URL: mas.url,
-      MAS_TOKEN,
-      OAUTH_CLIENT_ID: CLIENT_ID,
-      OAUTH_CLIENT_SECRET_FILE: join(secret.dir, 'oauth-client-secret'),
-      OAUTH_SIGNING_KEY_FILE: secret.keyFile,
-    };
-    const loaded = await loadedBy(env, async (url) => {
+    const loaded = await loadedBy(oauthProcessEnv(mas.url).env, async (url) => {
       const res = await requestToken(url, { grant_type: 'client_credentials' }, basic());
       assert.equal(res.status, 200);
       assert.equal(((await res.json()) as { token_type: string }).token_type, 'Bearer');
