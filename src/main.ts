@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       logger,
       metrics,
       observers: recorder ? [audit, recorder] : [audit],
+      beforeReady: releaseStartupMemory,
       ...(demo && { credentials: demo.credentials }),
     });
   } catch (error) {
@@ -73,7 +74,6 @@ async function main(): Promise<void> {
     throw error;
   }
   if (demo) process.stderr.write(demo.banner(service.port));
-  releaseStartupMemory();
 
   const stop = async (signal: string) => {
     logger.info('draining before exit', { signal });

@@ -48,6 +48,11 @@ export interface ServiceParts {
   host?: string;
   /** The clock access tokens are issued and checked by; inject one to test expiry without waiting. */
   now?: () => number;
+  /**
+   * Runs once the listeners are up and before /readyz says ready: in a pod no request arrives before
+   * that, so a pause here (main's start-up collection) never holds one.
+   */
+  beforeReady?: () => void;
 }
 
 /** What the rules engine is told of the configuration: the guard switch and the group name map. */
@@ -219,6 +224,7 @@ export async function startService(config: Config, masUrl: URL, parts: ServicePa
   const ports = await Promise.all(
     servers.map((server, i) => listen(server, i === 0 ? config.port : (tls?.port ?? 0), parts.host ?? '0.0.0.0')),
   );
+  parts.beforeReady?.();
   readiness.ready = true;
   void lookup?.run();
   const port = ports[0] ?? 0;

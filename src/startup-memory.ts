@@ -10,7 +10,8 @@ import { runInNewContext } from 'node:vm';
 /**
  * One memory-reducing full collection (the one V8 runs as its last resort before running out of
  * heap): it collects the start-up garbage, returns the empty pages and shrinks the young generation
- * back to its initial size. About 0.1 s, once, after the listeners are up.
+ * back to its initial size. About 0.1 s, once, after the listeners are up and before the proxy reports
+ * ready (service.ts, beforeReady), so no request routed to a ready pod waits for it.
  */
 export function releaseStartupMemory(): void {
   collector()({ type: 'major', flavor: 'last-resort' });

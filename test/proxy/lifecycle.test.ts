@@ -27,6 +27,17 @@ test('draining turns /readyz to 503 and lets an in-flight request finish', async
   await assert.rejects(fetch(`${proxy.url}/livez`), 'the listener is closed after draining');
 });
 
+test('the start-up hook (the memory-reducing collection of main.ts) runs once per start, and the proxy is ready after it', async (t) => {
+  const mas = await startUpstream();
+  t.after(() => mas.close());
+  let calls = 0;
+  const proxy = await startProxy(mas.url, {}, [], { beforeReady: () => calls++ });
+  t.after(() => proxy.close());
+  assert.equal(calls, 1);
+  assert.equal(proxy.service.readiness.ready, true);
+  assert.equal((await fetch(`${proxy.url}/readyz`)).status, 200);
+});
+
 test('a connection that never sent a request does not hold the drain up to SHUTDOWN_TIMEOUT_MS', async (t) => {
   const mas = await startUpstream();
   t.after(() => mas.close());

@@ -18,7 +18,7 @@ export async function startProxy(
   masUrl: string,
   env: Record<string, string> = {},
   observers: readonly ExchangeObserver[] = [],
-  parts: Partial<Pick<ServiceParts, 'metrics' | 'logger' | 'now'>> = {},
+  parts: Partial<Pick<ServiceParts, 'metrics' | 'logger' | 'now' | 'beforeReady'>> = {},
 ): Promise<TestProxy> {
   const config = loadConfig({ PORT: '0', MAS_URL: masUrl, SCIM_TOKEN: ENTRA_TOKEN, MAS_TOKEN, ...env });
   const service = await startService(config, new URL(masUrl), {
@@ -27,6 +27,7 @@ export async function startProxy(
     observers,
     ...(parts.metrics && { metrics: parts.metrics }),
     ...(parts.now && { now: parts.now }),
+    ...(parts.beforeReady && { beforeReady: parts.beforeReady }),
   });
   return { url: `http://127.0.0.1:${service.port}`, service, close: () => service.drain() };
 }

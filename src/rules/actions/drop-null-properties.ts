@@ -35,6 +35,7 @@ function dropNulls(value: unknown, only: ReadonlySet<string> | undefined): unkno
   for (let i = 0; i < keys.length; i++) if (kept[i] !== DROPPED) setOwn(out, keys[i] as string, kept[i]);
   return out;
 }
+
 /** RFC 7643 §2.5: null means unassigned. Entra's explicit nulls (`"$ref": null`, `"title": null`) go. */
 export const dropNullProperties = defineAction({
   name: 'drop-null-properties',
