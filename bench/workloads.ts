@@ -92,6 +92,24 @@ export function newUser(userName: string, externalId: string): Record<string, un
 /** match-user-by-userName: the query string Entra sends before creating a user. */
 export const userNameFilter = (userName: string): string => `filter=${encodeURIComponent(`userName eq "${userName}"`)}`;
 
+/** The user the bench upstream answers with: created (POST), and alone in every list (GET). */
+export const BENCH_USER = {
+  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+  id: 'u1',
+  userName: 'alice@contoso.com',
+  active: true,
+  displayName: 'Alice Smith',
+  emails: [{ primary: true, type: 'work', value: 'alice@contoso.com' }],
+  meta: { resourceType: 'User', created: '2026-01-01T00:00:00Z', lastModified: '2026-01-01T00:00:00Z' },
+};
+export const userList = () => ({
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+  totalResults: 1,
+  startIndex: 1,
+  itemsPerPage: 1,
+  Resources: [BENCH_USER],
+});
+
 /** Where the bench upstream answers with a group as large as the proxy reads whole (32 MiB). */
 export const LARGE_GROUP_PATH = 'Groups/large';
 export const largeGroupRequest: BenchRequest = {

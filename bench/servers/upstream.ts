@@ -3,26 +3,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serveParent } from '../child.ts';
-import { LARGE_GROUP_PATH } from '../workloads.ts';
+import { BENCH_USER, LARGE_GROUP_PATH, userList } from '../workloads.ts';
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
-const USER = {
-  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-  id: 'u1',
-  userName: 'alice@contoso.com',
-  active: true,
-  displayName: 'Alice Smith',
-  emails: [{ primary: true, type: 'work', value: 'alice@contoso.com' }],
-  meta: { resourceType: 'User', created: '2026-01-01T00:00:00Z', lastModified: '2026-01-01T00:00:00Z' },
-};
-const LIST = json({
-  schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
-  totalResults: 1,
-  startIndex: 1,
-  itemsPerPage: 1,
-  Resources: [USER],
-});
-const CREATED = json(USER);
+const LIST = json(userList());
+const CREATED = json(BENCH_USER);
 /** A group with as many members as fit in LARGE_ANSWER_BYTES: the largest answer the proxy reads whole. */
 const LARGE_ANSWER_BYTES = Number(process.argv[2] ?? 0);
 let large: Buffer | undefined;

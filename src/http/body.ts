@@ -126,7 +126,8 @@ function readWithin(req: Readable & { complete?: boolean }, limitBytes: number):
   });
 }
 
-function parseJson(raw: Buffer): unknown {
+/** The body as JSON, refused (ScimError 400) when it is not UTF-8, not JSON, or unsafe to pass on. */
+export function parseJson(raw: Buffer): unknown {
   let text: string;
   try {
     text = UTF8.decode(raw);

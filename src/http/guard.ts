@@ -28,7 +28,8 @@ export function guard({ options }: { options: EngineOptions }): RequestHandler {
   };
 }
 
-function judgePatch(
+/** The guard's verdict on a PATCH body: the first finding `allowed` does not let through. */
+export function judgePatch(
   body: unknown,
   isGroup: boolean,
   allowed: (f: Finding | undefined) => boolean,
