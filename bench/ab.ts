@@ -87,22 +87,43 @@ interface Variant {
   cage: ReturnType<typeof memoryCage>;
 }
 
+/** A variant up and running; on the way, anything that fails takes down what it had started. */
 async function variant(name: 'A' | 'B', ref: string | undefined, v8: string[]): Promise<Variant> {
   const cage = memoryCage(`ab-${name}`, limitBytes);
-  const upstream = await startChild<{ url: string }>(new URL('servers/upstream.ts', import.meta.url), ['0']);
-  const root = checkout(ref, name);
-  const proxy = await startProxy(upstream.ready.url, {
-    ...(root && { root }),
-    execArgv: [...cage.flags, ...v8],
-    wrap: cage.wrap,
-  });
-  return { name, label: `${ref ?? 'working tree'} with ${v8.join(' ') || 'no V8 flags'}`, proxy, upstream, cage };
+  let upstream: Variant['upstream'] | undefined;
+  try {
+    upstream = await startChild<{ url: string }>(new URL('servers/upstream.ts', import.meta.url), ['0']);
+    const root = checkout(ref, name);
+    const proxy = await startProxy(upstream.ready.url, {
+      ...(root && { root }),
+      execArgv: [...cage.flags, ...v8],
+      wrap: cage.wrap,
+    });
+    return { name, label: `${ref ?? 'working tree'} with ${v8.join(' ') || 'no V8 flags'}`, proxy, upstream, cage };
+  } catch (error) {
+    await upstream?.stop();
+    await cage.remove();
+    throw error;
+  }
 }
 
-const [a, b] = await Promise.all([
+// When one variant cannot start (a ref that does not build), the other is stopped too: a cgroup or a
+// proxy left behind would outlive the run.
+const started = await Promise.allSettled([
   variant('A', flags['a-ref'], split(flags['a-flags'])),
   variant('B', flags['b-ref'], split(flags['b-flags'])),
 ]);
+const failure = started.find((result) => result.status === 'rejected');
+if (failure) {
+  for (const result of started) {
+    if (result.status !== 'fulfilled') continue;
+    await Promise.all([result.value.proxy.stop(), result.value.upstream.stop()]);
+    await result.value.cage.remove();
+  }
+  log(`a variant could not start: ${(failure.reason as Error).message}`);
+  process.exit(1);
+}
+const [a, b] = started.map((result) => (result as PromiseFulfilledResult<Variant>).value) as [Variant, Variant];
 const loaders = await Promise.all([
   startChild<true>(new URL('load.ts', import.meta.url)),
   startChild<true>(new URL('load.ts', import.meta.url)),
