@@ -1,7 +1,7 @@
 // Reads the request body within BODY_LIMIT_BYTES and parses it, so nothing half-read, unparsable or
 // ambiguous ever goes on to MAS: bad JSON is a 400 that says where it broke.
-import type { Readable } from 'node:stream';
 import type { RequestHandler } from 'express';
+import { readUpTo } from '../bounded-read.ts';
 import { ScimError } from '../scim/error.ts';
 import { MAX_JSON_DEPTH, structureProblem } from '../scim/json.ts';
 import { lingerAfterAnswer } from './linger.ts';
@@ -26,7 +26,8 @@ export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
     const declared = Number(req.get('content-length') ?? 0);
     let chunks: Buffer[] | undefined;
     try {
-      chunks = declared > limitBytes ? undefined : await readWithin(req, limitBytes);
+      const read = declared > limitBytes ? undefined : await readUpTo(req, limitBytes);
+      chunks = read?.complete ? read.chunks : undefined;
     } catch (error) {
       return next(
         new ScimError(400, 'The request body could not be read to the end; send it again.', {
@@ -85,45 +86,6 @@ export function body({ limitBytes }: { limitBytes: number }): RequestHandler {
     res.locals.exchange.original.body = parsed;
     next();
   };
-}
-
-/**
- * The body's chunks, or undefined once it passes `limitBytes`: the request is then left paused,
- * not destroyed, so the answer can still reach a client that is sending (see linger.ts).
- */
-function readWithin(req: Readable & { complete?: boolean }, limitBytes: number): Promise<Buffer[] | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limitBytes) return void chunks.push(chunk);
-      req.pause();
-      stop();
-      resolve(undefined);
-    };
-    const onEnd = () => {
-      stop();
-      resolve(chunks);
-    };
-    const onError = (error: Error) => {
-      stop();
-      reject(error);
-    };
-    const onClose = () => {
-      if (!req.complete) onError(new Error('the request was cut before its end'));
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
 }
 
 /** The body as JSON, refused (ScimError 400) when it is not UTF-8, not JSON, or unsafe to pass on. */

@@ -10,6 +10,7 @@ import https from 'node:https';
 import { type Duplex, Readable } from 'node:stream';
 import type { RequestHandler } from 'express';
 import { createProxyServer } from 'http-proxy-3';
+import { type BoundedRead, readUpTo } from '../bounded-read.ts';
 import { http } from '../node-http.ts';
 import type { EngineOptions } from '../rules/action.ts';
 import { applyRules, relevantRules } from '../rules/apply.ts';
@@ -17,7 +18,7 @@ import { MAX_JSON_DEPTH, nestedDeeperThan } from '../scim/json.ts';
 import { formatQuery } from '../scim/query.ts';
 import type { Credentials } from './credentials.ts';
 import { headersToMas } from './headers.ts';
-import { jsonOf, readAnswer, sendBody, streamRest } from './response.ts';
+import { jsonOf, sendBody, streamRest } from './response.ts';
 import { retryAfterMs } from './retry-after.ts';
 import {
   credentialsRejectedError,
@@ -203,9 +204,9 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
         upstream.resume();
         throw throttledError(Math.max(1, Math.ceil(throttledMs / 1000)));
       }
-      let answer: Awaited<ReturnType<typeof readAnswer>>;
+      let answer: BoundedRead;
       try {
-        answer = await readAnswer(upstream, options.responseLimitBytes);
+        answer = await readUpTo(upstream, options.responseLimitBytes);
       } catch (error) {
         throw brokenConnection(error, true);
       }

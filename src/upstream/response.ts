@@ -4,50 +4,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { copyHeadersToEntra } from './headers.ts';
 
-/** MAS's answer as read: whole, or (past the limit) its first chunks with the rest still to come. */
-export interface Answer {
-  chunks: Buffer[];
-  complete: boolean;
-}
-
-/** Reads MAS's answer up to `limitBytes`. Rejects (ECONNRESET) when MAS cuts the connection mid-answer. */
-export function readAnswer(upstream: IncomingMessage, limitBytes: number): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      upstream.off('data', onData);
-      upstream.off('end', onEnd);
-      upstream.off('error', onError);
-      upstream.off('close', onClose);
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size <= limitBytes) return;
-      upstream.pause();
-      stop();
-      resolve({ chunks, complete: false });
-    };
-    const onEnd = () => {
-      stop();
-      resolve({ chunks, complete: true });
-    };
-    const onError = (error: Error) => {
-      stop();
-      reject(error);
-    };
-    const onClose = () => {
-      if (upstream.complete) return;
-      onError(Object.assign(new Error('MAS closed the connection mid-answer'), { code: 'ECONNRESET' }));
-    };
-    upstream.on('data', onData);
-    upstream.on('end', onEnd);
-    upstream.on('error', onError);
-    upstream.on('close', onClose);
-  });
-}
-
 /** An answer too large to hold: what was read, then the rest as it arrives. A cut now can only cut Entra too. */
 export function streamRest(upstream: IncomingMessage, res: ServerResponse, head: readonly Buffer[], masUrl: URL): void {
   res.statusCode = upstream.statusCode ?? 502;
