@@ -4,10 +4,11 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import { startProxy } from '../support/proxy.ts';
 import { selfSignedCertificate } from '../support/tls.ts';
@@ -174,14 +175,14 @@ test('a rotated MAS API key mints the next JWT with the new key, and no request 
   assert.deepEqual([...new Set(keysUsed())], ['key-1', 'key-2']);
 });
 
-test('a rotated TLS serving certificate is served to new connections without a failed request', async (t) => {
+/** A proxy serving HTTPS from a Secret volume holding the first of two self-signed pairs. */
+async function tlsProxy(t: TestContext) {
   const work = await mkdtemp(path.join(tmpdir(), 'certs-'));
-  const first = selfSignedCertificate(work, 'first');
-  const second = selfSignedCertificate(work, 'second');
-  const [cert1, key1, cert2, key2] = await Promise.all(
+  const [first, second] = [selfSignedCertificate(work, 'first'), selfSignedCertificate(work, 'second')];
+  const [cert1, key1, cert2, key2] = (await Promise.all(
     [first.cert, first.key, second.cert, second.key].map((f) => readFile(f, 'utf8')),
-  );
-  const volume = await secretVolume({ 'tls.crt': cert1 as string, 'tls.key': key1 as string });
+  )) as [string, string, string, string];
+  const volume = await secretVolume({ 'tls.crt': cert1, 'tls.key': key1 });
   const mas = await startUpstream();
   const proxy = await startProxy(mas.url, {
     TLS_CERT_FILE: volume.file('tls.crt'),
@@ -195,9 +196,8 @@ test('a rotated TLS serving certificate is served to new connections without a f
     await volume.remove();
     await rm(work, { recursive: true });
   });
-  const served: string[] = [];
   // A new connection for each request (no keep-alive): each one meets the certificate in use.
-  const get = () =>
+  const get = (route: string, ca: string[], onAnswer: (res: IncomingMessage) => void = () => {}) =>
     new Promise<number>((resolve, reject) => {
       https
         .get(
@@ -205,23 +205,33 @@ test('a rotated TLS serving certificate is served to new connections without a f
             host: '127.0.0.1',
             servername: 'localhost',
             port: proxy.service.tlsPort,
-            path: '/scim/v2/p1/Users',
+            path: route,
             headers: { authorization: 'Bearer entra-token-for-tests' },
-            ca: [cert1 as string, cert2 as string],
+            ca,
             agent: false,
           },
           (res) => {
-            served.push((res.socket as TLSSocket).getPeerX509Certificate()?.fingerprint256 ?? '');
+            onAnswer(res);
             res.resume();
             resolve(res.statusCode ?? 0);
           },
         )
         .on('error', reject);
     });
-  const secondPrint = new X509Certificate(cert2 as string).fingerprint256;
-  const load = underLoad(get);
+  return { cert1, key1, cert2, key2, volume, get };
+}
+
+test('a rotated TLS serving certificate is served to new connections without a failed request', async (t) => {
+  const { cert1, cert2, key2, volume, get } = await tlsProxy(t);
+  const served: string[] = [];
+  const secondPrint = new X509Certificate(cert2).fingerprint256;
+  const load = underLoad(() =>
+    get('/scim/v2/p1/Users', [cert1, cert2], (res) =>
+      served.push((res.socket as TLSSocket).getPeerX509Certificate()?.fingerprint256 ?? ''),
+    ),
+  );
   await new Promise((resolve) => setTimeout(resolve, 100));
-  await volume.write({ 'tls.crt': cert2 as string, 'tls.key': key2 as string });
+  await volume.write({ 'tls.crt': cert2, 'tls.key': key2 });
   await eventually(async () => served.at(-1) === secondPrint, 'the new certificate served');
   await new Promise((resolve) => setTimeout(resolve, 50));
   const outcomes = await load.stop();
@@ -231,43 +241,9 @@ test('a rotated TLS serving certificate is served to new connections without a f
 });
 
 test('a certificate that does not match its key is refused: the pair in use stays', async (t) => {
-  const work = await mkdtemp(path.join(tmpdir(), 'certs-'));
-  const first = selfSignedCertificate(work, 'first');
-  const second = selfSignedCertificate(work, 'second');
-  const [cert1, key1, key2] = await Promise.all([first.cert, first.key, second.key].map((f) => readFile(f, 'utf8')));
-  const volume = await secretVolume({ 'tls.crt': cert1 as string, 'tls.key': key1 as string });
-  const mas = await startUpstream();
-  const proxy = await startProxy(mas.url, {
-    TLS_CERT_FILE: volume.file('tls.crt'),
-    TLS_KEY_FILE: volume.file('tls.key'),
-    TLS_PORT: '0',
-    SECRETS_RELOAD_INTERVAL_MS: '20',
-  });
-  t.after(async () => {
-    await proxy.close();
-    await mas.close();
-    await volume.remove();
-    await rm(work, { recursive: true });
-  });
-  await volume.write({ 'tls.crt': cert1 as string, 'tls.key': key2 as string });
+  const { cert1, key2, volume, get } = await tlsProxy(t);
+  await volume.write({ 'tls.crt': cert1, 'tls.key': key2 });
   await new Promise((resolve) => setTimeout(resolve, 150));
-  const status = await new Promise<number>((resolve, reject) => {
-    https
-      .get(
-        {
-          host: '127.0.0.1',
-          servername: 'localhost',
-          port: proxy.service.tlsPort,
-          path: '/livez',
-          ca: cert1 as string,
-          agent: false,
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      )
-      .on('error', reject);
-  });
+  const status = await get('/livez', [cert1]);
   assert.equal(status, 200);
 });
