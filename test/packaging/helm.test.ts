@@ -26,6 +26,19 @@ function helm(args: string[]): string {
   return execFileSync('helm', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** `helm template` of the chart with one values file (none: the defaults), as these API versions exist. */
+function helmTemplate(file: string | undefined, apiVersions: readonly string[]): string {
+  return helm([
+    'template',
+    'scim',
+    chartDir,
+    '-n',
+    'scim-proxy',
+    ...apiVersions.flatMap((v) => ['--api-versions', v]),
+    ...(file ? ['-f', file] : []),
+  ]);
+}
+
 describe('helm', () => {
   it('lints the chart with every values variant', (t) => {
     if (!helmFound()) {
@@ -44,15 +57,7 @@ describe('helm', () => {
     }
     for (const file of variants()) {
       const apiVersions = ['monitoring.coreos.com/v1', 'route.openshift.io/v1', 'grafana.integreatly.org/v1beta1'];
-      const out = helm([
-        'template',
-        'scim',
-        chartDir,
-        '-n',
-        'scim-proxy',
-        ...apiVersions.flatMap((v) => ['--api-versions', v]),
-        ...(file ? ['-f', file] : []),
-      ]);
+      const out = helmTemplate(file, apiVersions);
       const docs = parseAllDocuments(out).filter((doc) => doc.contents !== null);
       assert.ok(docs.length > 0);
       for (const doc of docs) {
@@ -70,15 +75,7 @@ describe('helm', () => {
     const apiVersions = ['monitoring.coreos.com/v1'];
     const sorted = (docs: unknown[]) => docs.map((d) => JSON.stringify(d)).sort();
     for (const file of variants()) {
-      const out = helm([
-        'template',
-        'scim',
-        chartDir,
-        '-n',
-        'scim-proxy',
-        ...apiVersions.flatMap((v) => ['--api-versions', v]),
-        ...(file ? ['-f', file] : []),
-      ]);
+      const out = helmTemplate(file, apiVersions);
       const byHelm = parseAllDocuments(out)
         .filter((doc) => doc.contents !== null)
         .map((doc) => doc.toJS());
