@@ -1,5 +1,6 @@
 // scim-proxy wired as main.ts wires it (metrics, audit trail, operational log), in front of a
 // recording MAS stand-in, with every line it writes kept for the test to read back.
+import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { Registry } from 'prom-client';
@@ -9,6 +10,7 @@ import { createLogger } from '../../src/observe/logger.ts';
 import { createMetrics } from '../../src/observe/metrics.ts';
 import { ENTRA_TOKEN, MAS_TOKEN, startProxy } from '../support/proxy.ts';
 import { startUpstream, type Upstream, type UpstreamBehaviour } from '../support/upstream.ts';
+import { type RawResponse, rawRequest, sendRaw } from './raw-http.ts';
 
 export { ENTRA_TOKEN, MAS_TOKEN };
 export const AUTH = `Bearer ${ENTRA_TOKEN}`;
@@ -82,4 +84,62 @@ export async function startGuardedProxy(
       return good.status === 200 && live.status === 200;
     },
   };
+}
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A request through fetch, authenticated, with a SCIM JSON body when one is given (a string or bytes as they are, anything else as JSON). */
+export async function send(
+  p: GuardedProxy,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  const res = await fetch(`${p.url}${path}`, {
+    method,
+    headers: {
+      authorization: AUTH,
+      ...(body !== undefined && { 'content-type': 'application/scim+json' }),
+      ...headers,
+    },
+    ...(body !== undefined && { body: payload }),
+  });
+  return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+}
+
+/**
+ * A request written byte for byte, for what fetch refuses to send: `lines` are the request line and
+ * headers; Host is added when absent, Content-Length when there is a body and no framing header.
+ */
+export function raw(p: GuardedProxy, lines: string[], body: string | Buffer = ''): Promise<RawResponse> {
+  const head = lines.some((line) => /^host:/i.test(line)) ? lines : [...lines, `Host: ${p.host}`];
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'latin1') : body;
+  const withLength =
+    bytes.length > 0 && !head.some((line) => /^(content-length|transfer-encoding):/i.test(line))
+      ? [...head, `Content-Length: ${bytes.length}`]
+      : head;
+  return sendRaw(p.url, Buffer.concat([Buffer.from(rawRequest(withLength), 'latin1'), bytes]), { timeoutMs: 15_000 });
+}
+
+export interface ScimErrorBody {
+  schemas: string[];
+  status: string;
+  scimType?: string;
+  detail: string;
+}
+
+/** The answer is a SCIM error with this status, as SCIM JSON: its body. */
+export function scimErrorOf(answer: Answer, status: number): ScimErrorBody {
+  assert.equal(answer.status, status, answer.body);
+  assert.match(answer.headers['content-type'] ?? '', /^application\/scim\+json/);
+  const error = JSON.parse(answer.body) as ScimErrorBody;
+  assert.deepEqual(error.schemas, ['urn:ietf:params:scim:api:messages:2.0:Error']);
+  assert.equal(error.status, String(status));
+  return error;
 }

@@ -10,57 +10,24 @@ import { parse as parseFilter } from 'scim2-parse-filter';
 import { diff } from '../../src/observe/json-patch.ts';
 import { applyRules } from '../../src/rules/apply.ts';
 import { loadRules, ruleDirs } from '../../src/rules/load.ts';
-import { AUTH, ENTRA_TOKEN, type GuardedProxy, startGuardedProxy } from './guarded-proxy.ts';
-import { type RawResponse, rawRequest, sendRaw } from './raw-http.ts';
+import {
+  type Answer,
+  AUTH,
+  ENTRA_TOKEN,
+  type GuardedProxy,
+  raw,
+  scimErrorOf,
+  send,
+  startGuardedProxy,
+} from './guarded-proxy.ts';
+import { rawRequest, sendRaw } from './raw-http.ts';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 const MiB = 1024 * 1024;
-
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-/** A request through fetch, authenticated, with a SCIM JSON body when one is given. */
-async function send(
-  p: GuardedProxy,
-  method: string,
-  path: string,
-  body?: string | Buffer,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const res = await fetch(`${p.url}${path}`, {
-    method,
-    headers: {
-      authorization: AUTH,
-      ...(body !== undefined && { 'content-type': 'application/scim+json' }),
-      ...headers,
-    },
-    ...(body !== undefined && { body }),
-  });
-  return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
-}
-
-/** A request written byte for byte: `lines` are the request line and headers; Host is added when absent. */
-function raw(p: GuardedProxy, lines: string[], body: string | Buffer = ''): Promise<RawResponse> {
-  const head = lines.some((line) => /^host:/i.test(line)) ? lines : [...lines, `Host: ${p.host}`];
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'latin1') : body;
-  const withLength =
-    bytes.length > 0 && !head.some((line) => /^(content-length|transfer-encoding):/i.test(line))
-      ? [...head, `Content-Length: ${bytes.length}`]
-      : head;
-  return sendRaw(p.url, Buffer.concat([Buffer.from(rawRequest(withLength), 'latin1'), bytes]), { timeoutMs: 15_000 });
-}
 
 /** The answer is a SCIM error with this status (and scimType), its detail matching `detail`. */
 function assertScimError(answer: Answer, status: number, scimType?: string, detail?: RegExp): void {
-  assert.equal(answer.status, status, answer.body);
-  assert.match(answer.headers['content-type'] ?? '', /^application\/scim\+json/);
-  const error = JSON.parse(answer.body) as { schemas: string[]; status: string; scimType?: string; detail: string };
-  assert.deepEqual(error.schemas, [ERROR_SCHEMA]);
-  assert.equal(error.status, String(status));
+  const error = scimErrorOf(answer, status);
   assert.equal(error.scimType, scimType);
   assert.ok(error.detail.length > 20, 'the detail says what failed and how to fix it');
   if (detail) assert.match(error.detail, detail);

@@ -4,51 +4,23 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
-import { AUTH, type GuardedProxy, HEADERS_MAS_MAY_RECEIVE, startGuardedProxy } from './guarded-proxy.ts';
-import { type RawResponse, rawRequest, sendRaw } from './raw-http.ts';
+import {
+  type Answer,
+  AUTH,
+  type GuardedProxy,
+  HEADERS_MAS_MAY_RECEIVE,
+  raw,
+  scimErrorOf,
+  send,
+  startGuardedProxy,
+} from './guarded-proxy.ts';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
-
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
-async function send(
-  p: GuardedProxy,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const res = await fetch(`${p.url}${path}`, {
-    method,
-    headers: {
-      authorization: AUTH,
-      ...(body !== undefined && { 'content-type': 'application/scim+json' }),
-      ...headers,
-    },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
-}
 
 function assertScimError(answer: Answer, status: number, detail: RegExp): { scimType?: string } {
-  assert.equal(answer.status, status, answer.body);
-  assert.match(answer.headers['content-type'] ?? '', /^application\/scim\+json/);
-  const error = JSON.parse(answer.body) as { schemas: string[]; status: string; scimType?: string; detail: string };
-  assert.deepEqual(error.schemas, [ERROR_SCHEMA]);
-  assert.equal(error.status, String(status));
+  const error = scimErrorOf(answer, status);
   assert.match(error.detail, detail);
   return error;
-}
-
-/** A request written byte for byte, for headers fetch refuses to send (TE, Upgrade, Connection, Keep-Alive). */
-function raw(p: GuardedProxy, lines: string[], body = ''): Promise<RawResponse> {
-  const head = [...lines, `Host: ${p.host}`, ...(body ? [`Content-Length: ${Buffer.byteLength(body)}`] : [])];
-  return sendRaw(p.url, rawRequest(head, body));
 }
 
 const reached = (p: GuardedProxy) => p.mas.seen.map((s) => `${s.method} ${s.path}`);
