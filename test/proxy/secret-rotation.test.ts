@@ -12,7 +12,7 @@ import { type TestContext, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import { startProxy } from '../support/proxy.ts';
 import { selfSignedCertificate } from '../support/tls.ts';
-import { startUpstream } from '../support/upstream.ts';
+import { startUpstream, type Upstream } from '../support/upstream.ts';
 
 /** A Secret volume as the kubelet writes it: `key -> ..data/key`, `..data -> ..<timestamp>`. */
 async function secretVolume(files: Record<string, string>) {
@@ -64,19 +64,32 @@ async function eventually(condition: () => Promise<boolean>, what: string) {
 
 const failuresIn = (outcomes: Array<number | string>) => outcomes.filter((o) => o !== 200);
 
-test('a rotated Entra Secret Token is used without a restart: both during the overlap, then only the new one', async (t) => {
-  const volume = await secretVolume({ 'scim-token': 'old-token' });
-  const mas = await startUpstream();
-  const proxy = await startProxy(mas.url, {
-    SCIM_TOKEN: '',
-    SCIM_TOKEN_FILE: volume.file('scim-token'),
-    SECRETS_RELOAD_INTERVAL_MS: '20',
-  });
+/**
+ * A proxy reading the Secret volume `files` through `env` (each file polled every 20 ms), in front of
+ * `mas` (a plain stand-in when not given); all of it goes when the test ends.
+ */
+async function proxyOnSecrets(
+  t: TestContext,
+  files: Record<string, string>,
+  env: (volume: Awaited<ReturnType<typeof secretVolume>>) => Record<string, string>,
+  mas?: Upstream,
+) {
+  const volume = await secretVolume(files);
+  const upstream = mas ?? (await startUpstream());
+  const proxy = await startProxy(upstream.url, { ...env(volume), SECRETS_RELOAD_INTERVAL_MS: '20' });
   t.after(async () => {
     await proxy.close();
-    await mas.close();
+    await upstream.close();
     await volume.remove();
   });
+  return { volume, mas: upstream, proxy };
+}
+
+test('a rotated Entra Secret Token is used without a restart: both during the overlap, then only the new one', async (t) => {
+  const { volume, mas, proxy } = await proxyOnSecrets(t, { 'scim-token': 'old-token' }, (v) => ({
+    SCIM_TOKEN: '',
+    SCIM_TOKEN_FILE: v.file('scim-token'),
+  }));
   const get = (token: string) => async () =>
     (await fetch(`${proxy.url}/scim/v2/p1/Users`, { headers: { authorization: `Bearer ${token}` } })).status;
 
@@ -101,18 +114,10 @@ test('a rotated Entra Secret Token is used without a restart: both during the ov
 });
 
 test('an emptied or unreadable token file is refused: the tokens in use stay', async (t) => {
-  const volume = await secretVolume({ 'scim-token': 'the-token' });
-  const mas = await startUpstream();
-  const proxy = await startProxy(mas.url, {
+  const { volume, proxy } = await proxyOnSecrets(t, { 'scim-token': 'the-token' }, (v) => ({
     SCIM_TOKEN: '',
-    SCIM_TOKEN_FILE: volume.file('scim-token'),
-    SECRETS_RELOAD_INTERVAL_MS: '20',
-  });
-  t.after(async () => {
-    await proxy.close();
-    await mas.close();
-    await volume.remove();
-  });
+    SCIM_TOKEN_FILE: v.file('scim-token'),
+  }));
   const status = async (token?: string) =>
     (await fetch(`${proxy.url}/scim/v2/p1/Users`, token ? { headers: { authorization: `Bearer ${token}` } } : {}))
       .status;
@@ -142,18 +147,12 @@ test('a rotated MAS API key mints the next JWT with the new key, and no request 
       res.end(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0 }));
     },
   });
-  const volume = await secretVolume({ 'mas-api-key': 'key-1' });
-  const proxy = await startProxy(mas.url, {
-    MAS_TOKEN: '',
-    MAS_API_KEY_ID: 'scim-proxy-key',
-    MAS_API_KEY_FILE: volume.file('mas-api-key'),
-    SECRETS_RELOAD_INTERVAL_MS: '20',
-  });
-  t.after(async () => {
-    await proxy.close();
-    await mas.close();
-    await volume.remove();
-  });
+  const { volume, proxy } = await proxyOnSecrets(
+    t,
+    { 'mas-api-key': 'key-1' },
+    (v) => ({ MAS_TOKEN: '', MAS_API_KEY_ID: 'scim-proxy-key', MAS_API_KEY_FILE: v.file('mas-api-key') }),
+    mas,
+  );
   const get = async () =>
     (await fetch(`${proxy.url}/scim/v2/p1/Users`, { headers: { authorization: 'Bearer entra-token-for-tests' } }))
       .status;
@@ -182,20 +181,12 @@ async function tlsProxy(t: TestContext) {
   const [cert1, key1, cert2, key2] = (await Promise.all(
     [first.cert, first.key, second.cert, second.key].map((f) => readFile(f, 'utf8')),
   )) as [string, string, string, string];
-  const volume = await secretVolume({ 'tls.crt': cert1, 'tls.key': key1 });
-  const mas = await startUpstream();
-  const proxy = await startProxy(mas.url, {
-    TLS_CERT_FILE: volume.file('tls.crt'),
-    TLS_KEY_FILE: volume.file('tls.key'),
+  t.after(() => rm(work, { recursive: true }));
+  const { volume, proxy } = await proxyOnSecrets(t, { 'tls.crt': cert1, 'tls.key': key1 }, (v) => ({
+    TLS_CERT_FILE: v.file('tls.crt'),
+    TLS_KEY_FILE: v.file('tls.key'),
     TLS_PORT: '0',
-    SECRETS_RELOAD_INTERVAL_MS: '20',
-  });
-  t.after(async () => {
-    await proxy.close();
-    await mas.close();
-    await volume.remove();
-    await rm(work, { recursive: true });
-  });
+  }));
   // A new connection for each request (no keep-alive): each one meets the certificate in use.
   const get = (route: string, ca: string[], onAnswer: (res: IncomingMessage) => void = () => {}) =>
     new Promise<number>((resolve, reject) => {
