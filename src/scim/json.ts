@@ -29,43 +29,113 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
  * (recursive code downstream would overflow its stack), or a key given twice in one object, also in
  * another case (JSON.parse keeps the last, another parser may keep the first, and RFC 7643 §2.1 lets a
  * server read names in any case: the rules and MAS would read different values).
- * `text` must be valid JSON; one pass, no recursion.
+ * `text` must be valid JSON; one pass, no recursion. It runs on every request body, so it reads
+ * character codes, jumps over strings with indexOf and keeps a small object's keys in an array.
  */
 export function structureProblem(text: string, maxDepth: number): string | undefined {
-  // One entry per open container: the keys seen so far (by lower case) for an object, null for an array.
-  const open: (Map<string, string> | null)[] = [];
+  const keys = new OpenKeys();
+  // One entry per open container: where its keys start in `keys` for an object, -1 for an array.
+  const open: number[] = [];
+  let object = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '{' || c === '[') {
-      open.push(c === '{' ? new Map() : null);
-      if (open.length > maxDepth) return `it nests deeper than ${maxDepth} levels`;
-    } else if (c === '}' || c === ']') {
-      open.pop();
-    } else if (c === '"') {
-      let end = i + 1;
-      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      const keys = open.at(-1);
-      if (keys && nextToken(text, end + 1) === ':') {
-        const token = text.slice(i, end + 1);
-        const key = token.includes('\\') ? (JSON.parse(token) as string) : token.slice(1, -1);
-        const lower = key.toLowerCase();
-        const seen = keys.get(lower);
-        if (seen === key) return `the key "${key.slice(0, 60)}" appears twice in one object`;
-        if (seen !== undefined) {
-          return `the keys "${seen.slice(0, 60)}" and "${key.slice(0, 60)}" name the same attribute (SCIM names are case-insensitive)`;
-        }
-        keys.set(lower, key);
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = closingQuote(text, i);
+      if (object && nextTokenCode(text, end + 1) === COLON) {
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        const problem = keys.add(open.length, open[open.length - 1] as number, key);
+        if (problem) return problem;
       }
       i = end;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      object = c === OPEN_OBJECT;
+      open.push(object ? keys.count : -1);
+      if (open.length > maxDepth) return `it nests deeper than ${maxDepth} levels`;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      const start = open.pop() as number;
+      if (start >= 0) keys.close(open.length + 1, start);
+      object = open.length > 0 && (open[open.length - 1] as number) >= 0;
     }
   }
   return undefined;
 }
 
-function nextToken(text: string, from: number): string | undefined {
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+/** Past this many keys an object's keys are also kept in a Map: a linear search would make a huge object quadratic. */
+const LINEAR_KEYS = 16;
+
+/**
+ * The keys of every open object, one stack for the whole text (by lower case, each with its
+ * spelling as sent): an object's keys are the run from where it opened, dropped when it closes, so
+ * checking a body allocates nothing per object.
+ */
+class OpenKeys {
+  count = 0;
+  lower: string[] = [];
+  spelled: string[] = [];
+  /** For each depth whose object is large, its keys by lower case. */
+  large = new Map<number, Map<string, string>>();
+
+  /** Why `key` may not join its object (open at `depth`, keys from `start`), or undefined after adding it. */
+  add(depth: number, start: number, key: string): string | undefined {
+    const lower = key.toLowerCase();
+    const map = this.large.get(depth);
+    const seen = map ? map.get(lower) : this.find(start, lower);
+    if (seen === key) return `the key "${key.slice(0, 60)}" appears twice in one object`;
+    if (seen !== undefined) {
+      return `the keys "${seen.slice(0, 60)}" and "${key.slice(0, 60)}" name the same attribute (SCIM names are case-insensitive)`;
+    }
+    if (map) map.set(lower, key);
+    else if (this.count - start >= LINEAR_KEYS) this.large.set(depth, this.mapOf(start).set(lower, key));
+    this.lower[this.count] = lower;
+    this.spelled[this.count] = key;
+    this.count++;
+    return undefined;
+  }
+
+  close(depth: number, start: number): void {
+    this.count = start;
+    this.large.delete(depth);
+  }
+
+  private find(start: number, lower: string): string | undefined {
+    for (let i = start; i < this.count; i++) if (this.lower[i] === lower) return this.spelled[i];
+    return undefined;
+  }
+
+  private mapOf(start: number): Map<string, string> {
+    const map = new Map<string, string>();
+    for (let i = start; i < this.count; i++) map.set(this.lower[i] as string, this.spelled[i] as string);
+    return map;
+  }
+}
+
+/** The index of the quote closing the string that opens at `from`. */
+function closingQuote(text: string, from: number): number {
+  let end = text.indexOf('"', from + 1);
+  while (escaped(text, end)) end = text.indexOf('"', end + 1);
+  return end;
+}
+
+/** Whether the character at `at` follows an odd number of backslashes. */
+function escaped(text: string, at: number): boolean {
+  let backslashes = 0;
+  while (text.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+function nextTokenCode(text: string, from: number): number {
   let i = from;
-  while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r') i++;
-  return text[i];
+  let c = text.charCodeAt(i);
+  while (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) c = text.charCodeAt(++i);
+  return c;
 }
 
 /** SCIM resources and PATCH requests nest a handful of levels; far deeper is an attack on recursion. */
