@@ -61,28 +61,49 @@ export function hashLiterals(filter: string, hash: Hasher): string {
   );
 }
 
-/** A copy of a request body fit for the audit trail. */
+/**
+ * A request body fit for the audit trail. What needs no redaction or hashing is the body's own
+ * object, so the view of a rewritten body shares every part the rules left alone with the view of
+ * the original, and the JSON Patch between them skips those parts at once. Never write to a view.
+ */
 export function auditView(body: unknown, options: ViewOptions): unknown {
   return walk(body, options, false);
 }
 
 function walk(value: unknown, options: ViewOptions, personal: boolean): unknown {
   if (typeof value === 'string') return personal && options.hash ? options.hash(value) : value;
-  if (Array.isArray(value)) return value.map((item) => walk(item, options, personal));
+  if (Array.isArray(value)) return walkArray(value, options, personal);
   if (typeof value !== 'object' || value === null) return value;
   const object = value as Record<string, unknown>;
   if (typeof object.op === 'string' && typeof object.path === 'string')
     return patchOperation(object, object.path, options);
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(object)) {
+  let copy: Record<string, unknown> | undefined;
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const item = object[key];
     const shown = SECRET_KEY.test(key)
       ? REDACTED
       : personal && DESCRIPTIVE.has(key)
         ? item
         : walk(item, options, personal || (options.hash !== undefined && isPersonal(key, options.resource)));
-    setOwn(copy, key, shown);
+    if (shown !== item && copy === undefined) {
+      copy = {};
+      for (let j = 0; j < i; j++) setOwn(copy, keys[j] as string, object[keys[j] as string]);
+    }
+    if (copy !== undefined) setOwn(copy, key, shown);
   }
-  return copy;
+  return copy ?? object;
+}
+
+function walkArray(array: unknown[], options: ViewOptions, personal: boolean): unknown[] {
+  let copy: unknown[] | undefined;
+  for (let i = 0; i < array.length; i++) {
+    const shown = walk(array[i], options, personal);
+    if (shown !== array[i] && copy === undefined) copy = array.slice(0, i);
+    copy?.push(shown);
+  }
+  return copy ?? array;
 }
 
 /** A PATCH operation: its path says what its value is, so the path decides what to hide. */
@@ -92,11 +113,16 @@ function patchOperation(
   options: ViewOptions,
 ): Record<string, unknown> {
   const personal = options.hash !== undefined && isPersonal(path, options.resource);
-  const copy: Record<string, unknown> = {
-    ...operation,
-    path: personal && options.hash ? hashLiterals(path, options.hash) : path,
-  };
-  if ('value' in operation) copy.value = SECRET_KEY.test(path) ? REDACTED : walk(operation.value, options, personal);
+  const shownPath = personal && options.hash ? hashLiterals(path, options.hash) : path;
+  const hasValue = 'value' in operation;
+  const shownValue = !hasValue
+    ? undefined
+    : SECRET_KEY.test(path)
+      ? REDACTED
+      : walk(operation.value, options, personal);
+  if (shownPath === path && shownValue === operation.value) return operation;
+  const copy: Record<string, unknown> = { ...operation, path: shownPath };
+  if (hasValue) copy.value = shownValue;
   return copy;
 }
 

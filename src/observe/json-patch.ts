@@ -33,6 +33,8 @@ function diffInto(operations: PatchOperation[], from: unknown, to: unknown, path
 
 function diffObjects(operations: PatchOperation[], from: JsonObject, to: JsonObject, path: string): void {
   for (const key of Object.keys(from)) {
+    // The audit's views share what no rule changed: most keys end here, with no path built.
+    if (from[key] === to[key] && Object.hasOwn(to, key)) continue;
     const child = `${path}/${escapeToken(key)}`;
     if (!Object.hasOwn(to, key)) operations.push({ op: 'remove', path: child });
     else diffInto(operations, from[key], to[key], child);
@@ -44,7 +46,7 @@ function diffObjects(operations: PatchOperation[], from: JsonObject, to: JsonObj
 
 function diffArrays(operations: PatchOperation[], from: unknown[], to: unknown[], path: string): void {
   const common = Math.min(from.length, to.length);
-  for (let i = 0; i < common; i++) diffInto(operations, from[i], to[i], `${path}/${i}`);
+  for (let i = 0; i < common; i++) if (from[i] !== to[i]) diffInto(operations, from[i], to[i], `${path}/${i}`);
   // Removals from the end first, so each index still names the element it meant.
   for (let i = from.length - 1; i >= common; i--) operations.push({ op: 'remove', path: `${path}/${i}` });
   for (let i = common; i < to.length; i++) operations.push({ op: 'add', path: `${path}/${i}`, value: to[i] });

@@ -142,6 +142,23 @@ test('passwords and tokens never reach the audit line, in bodies, patch values o
   assert.match(line, /\[redacted\]/);
 });
 
+test('the audit view is the body itself where nothing is hidden, and a copy that leaves the body as sent where a secret is', () => {
+  const plain = { schemas: ['s'], members: [{ value: 'u1' }], Operations: [{ op: 'add', path: 'members', value: [] }] };
+  assert.equal(auditView(plain, { resource: 'Groups', hash: undefined }), plain);
+  const secret = { userName: 'a', credentials: [{ type: 'x', token: 'T0k3n' }], emails: [{ value: 'e' }] };
+  const sent = structuredClone(secret);
+  const view = auditView(secret, { resource: 'Users', hash: undefined }) as typeof secret;
+  assert.deepEqual(view.credentials, [{ type: 'x', token: '[redacted]' }]);
+  assert.deepEqual(secret, sent, 'the body is not written to');
+  assert.equal(view.emails, secret.emails, 'what holds no secret is shared, not copied');
+  const operation = { op: 'replace', path: 'password', value: 'S3cret!' };
+  const shown = auditView({ Operations: [operation] }, { resource: 'Users', hash: undefined }) as {
+    Operations: unknown[];
+  };
+  assert.deepEqual(shown.Operations, [{ op: 'replace', path: 'password', value: '[redacted]' }]);
+  assert.equal(operation.value, 'S3cret!');
+});
+
 const person = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
   userName: 'alice@contoso.com',
