@@ -34,30 +34,40 @@ function parse(select: string): Step[] | undefined {
   return typeof steps[0] === 'string' ? steps : undefined;
 }
 
-/** jsonpath-plus's rules: a name matches an own property of a truthy value; `*` walks array indexes or object keys. */
+/**
+ * jsonpath-plus's rules: a name matches an own property of a truthy value; `*` walks array indexes or
+ * object keys. Depth first, which gives jsonpath-plus's order (each parent's matches in turn); only
+ * the last step's values become matches, so a walk through `$.body.Operations[*]` allocates one
+ * match per operation and nothing for the steps on the way.
+ */
 function walk(steps: readonly Step[], document: Record<string, unknown>): Match[] {
-  const top = steps[0] as string;
-  // Matches are built as the walk goes (no intermediate nodes to copy): a 10,000-member removal
-  // expands into 10,000 operations that several rules select in turn.
-  let nodes: Match[] = [{ top, value: document, parent: null, parentProperty: '' }];
-  for (const step of steps) {
-    const next: Match[] = [];
-    for (const { value } of nodes) {
-      const container = value as Record<string, unknown> & unknown[];
-      if (step !== ALL) {
-        if (value && Object.hasOwn(value as object, step)) {
-          next.push({ top, value: container[step], parent: container, parentProperty: step });
-        }
-      } else if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) next.push({ top, value: value[i], parent: value, parentProperty: i });
-      } else if (value && typeof value === 'object') {
-        for (const key of Object.keys(value))
-          next.push({ top, value: container[key], parent: container, parentProperty: key });
-      }
-    }
-    nodes = next;
+  const matches: Match[] = [];
+  descend(steps, 0, document, null, '', matches);
+  return matches;
+}
+
+function descend(
+  steps: readonly Step[],
+  index: number,
+  value: unknown,
+  parent: Match['parent'],
+  parentProperty: string | number,
+  matches: Match[],
+): void {
+  if (index === steps.length) {
+    matches.push({ top: steps[0] as string, value, parent, parentProperty });
+    return;
   }
-  return nodes;
+  const step = steps[index] as Step;
+  const container = value as Record<string, unknown> & unknown[];
+  if (step !== ALL) {
+    if (value && Object.hasOwn(value as object, step))
+      descend(steps, index + 1, container[step], container, step, matches);
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) descend(steps, index + 1, value[i], value, i, matches);
+  } else if (value && typeof value === 'object') {
+    for (const key of Object.keys(value)) descend(steps, index + 1, container[key], container, key, matches);
+  }
 }
 
 const compiled = new Map<string, Selector>();
