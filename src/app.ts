@@ -15,6 +15,7 @@ import { observe } from './http/observe.ts';
 import { requestId } from './http/request-id.ts';
 import { route } from './http/route.ts';
 import { scimTarget } from './http/scim-target.ts';
+import { sequence } from './http/sequence.ts';
 import { servedProfiles } from './http/served-profiles.ts';
 import type { AccessTokens } from './oauth/access-tokens.ts';
 import type { EngineOptions } from './rules/action.ts';
@@ -61,33 +62,36 @@ export function createApp(parts: AppParts): Express {
   app.use(health(parts.readiness, parts.onFirstReady));
   // Before the exchange path: a token request is never audited, recorded or forwarded.
   if (parts.oauth) app.use(parts.oauth.endpoint);
-  app.use(requestId());
-  app.use(observe(parts.observers ?? [], parts.logger));
-  app.use(scimTarget());
   const { oauth } = parts;
   app.use(
-    inboundAuth({
-      tokens: parts.scimTokens,
-      ...(oauth && { accessTokens: oauth.accessTokens, expected: { audience: oauth.audience, issuer: oauth.issuer } }),
-      ...(parts.onAuthFailure && { onFailure: parts.onAuthFailure }),
-    }),
-  );
-  app.use(servedProfiles(parts.servedProfiles ?? []));
-  app.use(route());
-  app.use(body({ limitBytes: parts.bodyLimitBytes }));
-  app.use(normalize({ rules: parts.rules, options: parts.engineOptions }));
-  app.use(guard({ options: parts.engineOptions }));
-  if (parts.masGate) app.use(masSlot(parts.masGate));
-  app.use(
-    forwarder({
-      masUrl: parts.masUrl,
-      timeoutMs: parts.upstreamTimeoutMs,
-      credentials: parts.credentials,
-      dropCallerAuthorization: parts.scimTokens().length > 0 || oauth !== undefined,
-      engineOptions: parts.engineOptions,
-      responseLimitBytes: RESPONSE_LIMIT_BYTES,
-      ...(parts.onUpstreamRetry && { onRetry: parts.onUpstreamRetry }),
-    }),
+    sequence([
+      requestId(),
+      observe(parts.observers ?? [], parts.logger),
+      scimTarget(),
+      inboundAuth({
+        tokens: parts.scimTokens,
+        ...(oauth && {
+          accessTokens: oauth.accessTokens,
+          expected: { audience: oauth.audience, issuer: oauth.issuer },
+        }),
+        ...(parts.onAuthFailure && { onFailure: parts.onAuthFailure }),
+      }),
+      servedProfiles(parts.servedProfiles ?? []),
+      route(),
+      body({ limitBytes: parts.bodyLimitBytes }),
+      normalize({ rules: parts.rules, options: parts.engineOptions }),
+      guard({ options: parts.engineOptions }),
+      ...(parts.masGate ? [masSlot(parts.masGate)] : []),
+      forwarder({
+        masUrl: parts.masUrl,
+        timeoutMs: parts.upstreamTimeoutMs,
+        credentials: parts.credentials,
+        dropCallerAuthorization: parts.scimTokens().length > 0 || oauth !== undefined,
+        engineOptions: parts.engineOptions,
+        responseLimitBytes: RESPONSE_LIMIT_BYTES,
+        ...(parts.onUpstreamRetry && { onRetry: parts.onUpstreamRetry }),
+      }),
+    ]),
   );
   app.use((_req, _res, next) => next(new ScimError(404, 'Not found.', { code: 'not_found' })));
   app.use(errorHandler({ logger: parts.logger }));
