@@ -40,6 +40,8 @@ const HELP = `npm run bench [-- options]
   --connections N       autocannon connections per load (8)
   --rate N              the steady rate for the latency comparison, req/s (200)
   --steady S            seconds per steady-rate run (4)
+  --cpu-rate N          a second steady rate, for CPU per request with scim-proxy and the control
+                        at the same load, req/s (1000; 0 skips)
   --memory N            requests per memory mark; two marks (100000)
   --memory-limit Q      the pod's memory limit (default: the chart's resources.limits.memory)
   --out FILE            where the tables go (bench/RESULTS.md); --no-write for stdout only
@@ -55,6 +57,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string' },
     rate: { type: 'string' },
     steady: { type: 'string' },
+    'cpu-rate': { type: 'string' },
     memory: { type: 'string' },
     'memory-limit': { type: 'string' },
     out: { type: 'string', default: path.join(import.meta.dirname, 'RESULTS.md') },
@@ -78,6 +81,7 @@ const settings = {
   connections: number(flags.connections, quick ? 4 : 8),
   rate: number(flags.rate, 200),
   steadySeconds: number(flags.steady, 4),
+  cpuRate: number(flags['cpu-rate'], quick ? 400 : 1000),
   memoryRequests: number(flags.memory, quick ? 1000 : 100_000),
   costIterations: quick ? 3 : 15,
   /** The answer the upstream sends for the large-answer check: just under the 32 MiB read whole. */
@@ -247,32 +251,42 @@ async function measure(): Promise<Findings> {
   );
 
   const steady: SteadyRow[] = [];
-  for (const workload of WORKLOADS) {
-    const rounds: { proxy: LoadResult; control: LoadResult; eventLoopP99Ms: number }[] = [];
-    for (let round = 0; round < settings.rounds; round++) {
-      log(`steady ${settings.rate} req/s, round ${round + 1}/${settings.rounds}: ${workload.name}, with the control`);
-      await scrape(proxy.metricsUrl);
-      const { target, control } = await paired('scim-proxy', {
-        requests: [workload.request],
-        connections: 8,
-        overallRate: settings.rate,
-        paced: true,
-        ...span(settings.steadySeconds, 100),
+  // The saturating runs compare each target at its own highest rate, where a faster process shares the
+  // cost of each wake-up among more requests; at one rate for both, CPU per request compares like with like.
+  const rates =
+    settings.cpuRate > 0 && settings.cpuRate !== settings.rate ? [settings.rate, settings.cpuRate] : [settings.rate];
+  for (const rate of rates) {
+    for (const workload of WORKLOADS) {
+      const rounds: { proxy: Measured; control: Measured; eventLoopP99Ms: number }[] = [];
+      for (let round = 0; round < settings.rounds; round++) {
+        log(`steady ${rate} req/s, round ${round + 1}/${settings.rounds}: ${workload.name}, with the control`);
+        await scrape(proxy.metricsUrl);
+        const { target, control } = await paired('scim-proxy', {
+          requests: [workload.request],
+          connections: 8,
+          overallRate: rate,
+          paced: true,
+          ...span(settings.steadySeconds, 100),
+        });
+        const { eventLoopP99Ms } = await scrape(proxy.metricsUrl);
+        rounds.push({ proxy: target, control, eventLoopP99Ms });
+      }
+      const of = (pick: (run: (typeof rounds)[number]) => number) => median(rounds.map(pick));
+      steady.push({
+        workload: workload.name,
+        rate,
+        controlP50Ms: of((r) => r.control.p50Ms),
+        controlP99Ms: of((r) => r.control.p99Ms),
+        proxyP50Ms: of((r) => r.proxy.p50Ms),
+        proxyP99Ms: of((r) => r.proxy.p99Ms),
+        addedP99Ms: of((r) => r.proxy.p99Ms - r.control.p99Ms),
+        eventLoopP99Ms: of((r) => r.eventLoopP99Ms),
+        proxyCpuMsPerRequest: of((r) => r.proxy.cpuMsPerRequest),
+        controlCpuMsPerRequest: of((r) => r.control.cpuMsPerRequest),
+        cpuRatio: of((r) => r.proxy.cpuMsPerRequest / r.control.cpuMsPerRequest),
+        failures: rounds.reduce((n, r) => n + failuresOf(r.proxy) + failuresOf(r.control), 0),
       });
-      const { eventLoopP99Ms } = await scrape(proxy.metricsUrl);
-      rounds.push({ proxy: target, control, eventLoopP99Ms });
     }
-    const of = (pick: (run: (typeof rounds)[number]) => number) => median(rounds.map(pick));
-    steady.push({
-      workload: workload.name,
-      controlP50Ms: of((r) => r.control.p50Ms),
-      controlP99Ms: of((r) => r.control.p99Ms),
-      proxyP50Ms: of((r) => r.proxy.p50Ms),
-      proxyP99Ms: of((r) => r.proxy.p99Ms),
-      addedP99Ms: of((r) => r.proxy.p99Ms - r.control.p99Ms),
-      eventLoopP99Ms: of((r) => r.eventLoopP99Ms),
-      failures: rounds.reduce((n, r) => n + failuresOf(r.proxy) + failuresOf(r.control), 0),
-    });
   }
 
   const memory: MemoryMark[] = [
@@ -335,6 +349,7 @@ async function measure(): Promise<Findings> {
     throughput,
     steady,
     steadyRate: settings.rate,
+    cpuRate: settings.cpuRate > 0 ? settings.cpuRate : Number.NaN,
     cost,
     memory,
     cgroupPeakMb: peakMb,
