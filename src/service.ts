@@ -304,7 +304,7 @@ function connectionCloser() {
     track(req: IncomingMessage, res: ServerResponse) {
       const previous = last.get(req.socket);
       last.set(req.socket, res);
-      res.once('close', () => {
+      res.on('close', () => {
         if (last.get(req.socket) === res) last.delete(req.socket);
       });
       if (!closing) return;

@@ -8,8 +8,10 @@ import type { RequestHandler } from 'express';
 export const API_HEADERS = Object.freeze({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
 
 export function apiHeaders(): RequestHandler {
+  // Set directly: Express's res.set walks the object and checks each name for Content-Type.
   return function apiHeaders(_req, res, next) {
-    res.set(API_HEADERS);
+    res.setHeader('cache-control', API_HEADERS['cache-control']);
+    res.setHeader('x-content-type-options', API_HEADERS['x-content-type-options']);
     next();
   };
 }

@@ -10,7 +10,8 @@ export function masSlot(gate: MasGate): RequestHandler {
     const release = gate.tryAcquire();
     if (!release) return waitForSlot(gate, res, next);
     res.locals.exchange.queueMs = 0;
-    res.once('close', release);
+    // 'close' comes once per response: `on` spares the wrapper `once` builds.
+    res.on('close', release);
     return next();
   };
 }

@@ -23,7 +23,8 @@ export function observe(observers: readonly ExchangeObserver[], logger?: Logger)
     }
   }
   return function observe(_req, res, next) {
-    res.once('close', finished);
+    // 'close' comes once per response: `on` spares the wrapper `once` builds.
+    res.on('close', finished);
     next();
   };
 }

@@ -14,7 +14,7 @@ export function requestId(): RequestHandler {
     const queryAt = url.indexOf('?');
     res.locals.exchange = newExchange(id, req.method, queryAt < 0 ? url : url.slice(0, queryAt));
     res.locals.exchange.rawHeaders = req.rawHeaders;
-    res.set('x-request-id', id);
+    res.setHeader('x-request-id', id);
     next();
   };
 }

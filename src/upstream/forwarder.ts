@@ -51,7 +51,18 @@ const THROTTLE_RETRIES = 2;
 const THROTTLE_WAIT_LIMIT_MS = 10_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
-type OnResponse = (upstream: IncomingMessage) => void;
+/**
+ * What the proxy's shared event handlers need of one exchange, kept on its request: a WeakMap entry
+ * per request (three of them) cost the garbage collector more than the lookup saved.
+ */
+interface InFlight {
+  onResponse: ((upstream: IncomingMessage) => void) | undefined;
+  outgoing: ClientRequest | undefined;
+  onInterim: (status: number | undefined) => void;
+}
+const IN_FLIGHT = Symbol('scim-proxy in flight');
+type ForwardedRequest = IncomingMessage & { [IN_FLIGHT]?: InFlight };
+const inFlightOf = (req: IncomingMessage): InFlight | undefined => (req as ForwardedRequest)[IN_FLIGHT];
 
 /**
  * The body as the one chunk of a stream. Readable.from of a Buffer pushes it whole; of an array it
@@ -79,16 +90,14 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
     xfwd: false,
     selfHandleResponse: true,
   });
-  const pending = new WeakMap<IncomingMessage, OnResponse>();
-  const outgoing = new WeakMap<IncomingMessage, ClientRequest>();
-  proxy.on('proxyRes', (upstream, req) => pending.get(req)?.(upstream));
-  const interrupted = new WeakMap<IncomingMessage, (status: number | undefined) => void>();
+  proxy.on('proxyRes', (upstream, req) => inFlightOf(req)?.onResponse?.(upstream));
   proxy.on('proxyReq', (proxyReq, req) => {
-    outgoing.set(req, proxyReq);
+    const state = inFlightOf(req);
+    if (state) state.outgoing = proxyReq;
     // SCIM has no interim answers and the proxy never asks for an upgrade: a 1xx or 101 from MAS
     // would hold the exchange (and its MAS slot) open outside every rule, so the connection goes.
     const interim = (status: number | undefined, socket?: Duplex) => {
-      interrupted.get(req)?.(status);
+      state?.onInterim(status);
       socket?.destroy();
       proxyReq.destroy();
     };
@@ -125,18 +134,24 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
     };
     // One deadline for the whole exchange with MAS, retries and the answer's last byte included: an
     // idle timer would let a MAS that trickles a byte every few seconds hold the slot for ever.
+    const state: InFlight = {
+      onResponse: undefined,
+      outgoing: undefined,
+      onInterim: (status) => {
+        exchange.upstreamError = 'interim';
+        exchange.upstreamStatus = undefined;
+        fail(interimAnswerError(status));
+      },
+    };
+    (req as ForwardedRequest)[IN_FLIGHT] = state;
     const deadline = setTimeout(() => {
       exchange.upstreamError = 'timeout';
       exchange.upstreamStatus = undefined;
       fail(timeoutError(timeoutMs));
-      outgoing.get(req)?.destroy();
+      state.outgoing?.destroy();
     }, timeoutMs);
-    res.once('close', () => clearTimeout(deadline));
-    interrupted.set(req, (status) => {
-      exchange.upstreamError = 'interim';
-      exchange.upstreamStatus = undefined;
-      fail(interimAnswerError(status));
-    });
+    // 'close' comes once per response: `on` spares the wrapper `once` builds.
+    res.on('close', () => clearTimeout(deadline));
     const elapsedMs = () => performance.now() - (exchange.forwardedAtMs ?? 0);
     const brokenConnection = (error: unknown, answered: boolean) => {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
@@ -158,7 +173,7 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
       const authorization = await credentials.authorization();
       if (authorization) req.headers.authorization = authorization;
       exchange.forwardedAtMs = performance.now();
-      pending.set(req, (upstream) => {
+      state.onResponse = (upstream) => {
         exchange.upstreamStatus = upstream.statusCode;
         exchange.upstreamMs = elapsedMs();
         const status = upstream.statusCode ?? 502;
@@ -182,7 +197,7 @@ export function forwarder(options: ForwarderOptions): RequestHandler {
           return;
         }
         respond(upstream, waitMs).catch(fail);
-      });
+      };
       proxy.web(req, res, { buffer: bodyStream(payload) }, (error) => {
         const code = (error as NodeJS.ErrnoException).code;
         // A GET that lost its connection before MAS answered changed nothing: send it once more.
