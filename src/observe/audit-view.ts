@@ -2,7 +2,7 @@
 // query a token); personal data only as stable hashes when the site asks for it, so an auditor can
 // still follow one person through the trail without reading who they are.
 import { createHash, createHmac } from 'node:crypto';
-import { setOwn } from '../scim/json.ts';
+import { copyKeysBefore, setOwn } from '../scim/json.ts';
 
 export type Hasher = (value: string) => string;
 
@@ -78,19 +78,15 @@ function walk(value: unknown, options: ViewOptions, personal: boolean): unknown 
   if (typeof object.op === 'string' && typeof object.path === 'string')
     return patchOperation(object, object.path, options);
   let copy: Record<string, unknown> | undefined;
-  const keys = Object.keys(object);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
     const item = object[key];
     const shown = SECRET_KEY.test(key)
       ? REDACTED
       : personal && DESCRIPTIVE.has(key)
         ? item
         : walk(item, options, personal || (options.hash !== undefined && isPersonal(key, options.resource)));
-    if (shown !== item && copy === undefined) {
-      copy = {};
-      for (let j = 0; j < i; j++) setOwn(copy, keys[j] as string, object[keys[j] as string]);
-    }
+    if (shown !== item && copy === undefined) copy = copyKeysBefore(object, key);
     if (copy !== undefined) setOwn(copy, key, shown);
   }
   return copy ?? object;

@@ -32,15 +32,16 @@ function diffInto(operations: PatchOperation[], from: unknown, to: unknown, path
 }
 
 function diffObjects(operations: PatchOperation[], from: JsonObject, to: JsonObject, path: string): void {
-  for (const key of Object.keys(from)) {
+  for (const key in from) {
     // The audit's views share what no rule changed: most keys end here, with no path built.
-    if (from[key] === to[key] && Object.hasOwn(to, key)) continue;
+    if (!Object.hasOwn(from, key) || (from[key] === to[key] && Object.hasOwn(to, key))) continue;
     const child = `${path}/${escapeToken(key)}`;
     if (!Object.hasOwn(to, key)) operations.push({ op: 'remove', path: child });
     else diffInto(operations, from[key], to[key], child);
   }
-  for (const key of Object.keys(to)) {
-    if (!Object.hasOwn(from, key)) operations.push({ op: 'add', path: `${path}/${escapeToken(key)}`, value: to[key] });
+  for (const key in to) {
+    if (Object.hasOwn(to, key) && !Object.hasOwn(from, key))
+      operations.push({ op: 'add', path: `${path}/${escapeToken(key)}`, value: to[key] });
   }
 }
 

@@ -137,7 +137,8 @@ function cloneJson<T>(value: T): T {
     return copy as T;
   }
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const item = cloneJson((value as Record<string, unknown>)[key]);
     // `__proto__` from JSON.parse is an own key; plain assignment would set the prototype instead.
     if (key === '__proto__') setOwn(copy, key, item);

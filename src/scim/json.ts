@@ -25,6 +25,20 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 }
 
 /**
+ * A copy of `object`'s own keys that come before `stop`, in order: what a copy-on-change walk has
+ * passed unchanged when it meets its first change. Walks use `for...in` with `Object.hasOwn` rather
+ * than `Object.keys`: V8 then reads each value by its field index and allocates no array of keys.
+ */
+export function copyKeysBefore(object: Record<string, unknown>, stop: string): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key in object) {
+    if (key === stop) break;
+    if (Object.hasOwn(object, key)) setOwn(copy, key, object[key]);
+  }
+  return copy;
+}
+
+/**
  * What makes a parsed JSON text unsafe to pass on, or undefined: nesting deeper than `maxDepth`
  * (recursive code downstream would overflow its stack), or a key given twice in one object, also in
  * another case (JSON.parse keeps the last, another parser may keep the first, and RFC 7643 §2.1 lets a

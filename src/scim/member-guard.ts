@@ -32,8 +32,8 @@ export interface Finding {
 /** The value of `name` in `object`, matched in any case (the body check refuses keys that collide so). */
 export function field(object: PlainObject, name: string): unknown {
   if (Object.hasOwn(object, name)) return object[name];
-  for (const key of Object.keys(object))
-    if (key.length === name.length && key.toLowerCase() === name) return object[key];
+  for (const key in object)
+    if (key.length === name.length && Object.hasOwn(object, key) && key.toLowerCase() === name) return object[key];
   return undefined;
 }
 
@@ -83,7 +83,8 @@ export function envelopeSpelling(body: PlainObject, operations: readonly PlainOb
     return found(key, 'Operations');
   }
   for (const operation of operations) {
-    for (const key of Object.keys(operation)) {
+    for (const key in operation) {
+      if (!Object.hasOwn(operation, key)) continue;
       const lower = key.toLowerCase();
       if (key !== lower && ENVELOPE.includes(lower)) return found(key, lower);
     }

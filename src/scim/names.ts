@@ -2,7 +2,7 @@
 // require case-sensitive structural elements; MAS and the rules compare names as written. Every name
 // the rules read is therefore spelled as RFC 7643's schemas spell it before any rule reads it.
 import { serialize, type Token, tokenize } from './filter.ts';
-import { setOwn } from './json.ts';
+import { copyKeysBefore, setOwn } from './json.ts';
 import { ENTERPRISE_USER, isPlainObject } from './patch.ts';
 
 const SCHEMAS = [
@@ -75,6 +75,8 @@ const NAMES = [
 ];
 
 const canonical = new Map(NAMES.map((name) => [name.toLowerCase(), name]));
+/** Names already spelled as RFC 7643 does, as Entra mostly sends them: found without lower-casing. */
+const spelledCanonically = new Set(NAMES);
 const FILTER_WORDS = new Set(['and', 'or', 'not', 'eq', 'ne', 'co', 'sw', 'ew', 'gt', 'lt', 'ge', 'le', 'pr']);
 const COMPARE = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'lt', 'ge', 'le']);
 
@@ -123,16 +125,14 @@ function rebuild(
   map: (key: string, item: unknown) => unknown,
 ): Record<string, unknown> {
   let out: Record<string, unknown> | undefined;
-  const keys = Object.keys(object);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
     const item = object[key];
     const name = rename(key);
     const next = map(key, item);
     if (!out) {
       if (name === key && next === item) continue;
-      out = {};
-      for (let j = 0; j < i; j++) setOwn(out, keys[j] as string, object[keys[j] as string]);
+      out = copyKeysBefore(object, key);
     }
     if (Object.hasOwn(out, name)) return object;
     setOwn(out, name, next);
@@ -145,6 +145,7 @@ function rebuild(
  * spells it, then `manager.value`. A leading dot (a sub-attribute after a filter's bracket) is kept.
  */
 export function canonicalAttributePath(path: string): string {
+  if (spelledCanonically.has(path)) return path;
   const known = canonical.get(path.toLowerCase());
   if (known !== undefined) return known;
   if (path.startsWith('.')) return `.${canonicalAttributePath(path.slice(1))}`;

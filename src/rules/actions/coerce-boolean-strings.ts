@@ -26,7 +26,8 @@ function coerce(value: unknown, names: ReadonlySet<string>, coerceSelf: boolean)
   }
   if (!isPlainObject(value)) return value;
   let out: Record<string, unknown> | undefined;
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const item = value[key];
     if (item === null || (typeof item !== 'object' && typeof item !== 'string')) continue;
     const next = coerce(item, names, names.has(key.toLowerCase()));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { setOwn } from '../../scim/json.ts';
+import { copyKeysBefore, setOwn } from '../../scim/json.ts';
 import { isPlainObject } from '../../scim/patch.ts';
 import { defineAction, keep, replace, setOf } from '../action.ts';
 
@@ -19,21 +19,17 @@ function dropNulls(value: unknown, only: ReadonlySet<string> | undefined): unkno
     return items ?? value;
   }
   if (!isPlainObject(value)) return value;
-  const keys = Object.keys(value);
-  // What each key becomes, kept only from the first change on (most objects have no null at all).
-  let kept: unknown[] | undefined;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
+  // Copied from the first change on (most objects have no null at all), in the same key order, so
+  // the body reads as Entra wrote it less the nulls.
+  let out: Record<string, unknown> | undefined;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const item = value[key];
     const next = item === null ? (!only || only.has(key) ? DROPPED : item) : dropNulls(item, only);
-    if (next !== item && !kept) kept = keys.slice(0, i).map((earlier) => value[earlier]);
-    if (kept) kept[i] = next;
+    if (next !== item && out === undefined) out = copyKeysBefore(value, key);
+    if (out !== undefined && next !== DROPPED) setOwn(out, key, next);
   }
-  if (!kept) return value;
-  // Rebuilt in the same key order, so the body reads as Entra wrote it less the nulls.
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i < keys.length; i++) if (kept[i] !== DROPPED) setOwn(out, keys[i] as string, kept[i]);
-  return out;
+  return out ?? value;
 }
 
 /** RFC 7643 §2.5: null means unassigned. Entra's explicit nulls (`"$ref": null`, `"title": null`) go. */
