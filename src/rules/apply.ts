@@ -63,9 +63,16 @@ export function applyRules(
     query: touched.has('query') ? (document.query as Record<string, string>) : subject.query,
     body: touched.has('body') ? document.body : subject.body,
   });
+  // A selection holds until the document changes: rules with the same `select` in a row (a PATCH
+  // meets seven on `$.body.Operations[*]`) share one walk.
+  const selections = new Map<string, Match[]>();
   for (const rule of relevant) {
     const select = selector(rule.select);
-    let matches = select(document);
+    let matches = selections.get(rule.select);
+    if (matches === undefined) {
+      matches = select(document);
+      selections.set(rule.select, matches);
+    }
     let effects = effectsOf(rule, matches, context);
     const decisive = decisiveOf(effects);
     if (decisive) {
@@ -84,6 +91,7 @@ export function applyRules(
       recopied = true;
     }
     if (recopied) {
+      selections.clear();
       matches = select(document);
       effects = effectsOf(rule, matches, context);
     }
@@ -95,7 +103,10 @@ export function applyRules(
         touched.add(match.top);
       }
     }
-    if (changed) applied.push(rule.id);
+    if (changed) {
+      applied.push(rule.id);
+      selections.clear();
+    }
   }
   return { ...result(), applied, outcome: { kind: 'forward' } };
 }
