@@ -8,7 +8,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startChild } from './child.ts';
+import { type Child, startChild } from './child.ts';
 import { measureCost } from './cost.ts';
 import { cpuMs } from './cpu.ts';
 import { imageNodeOptions } from './image-node-options.ts';
@@ -119,7 +119,7 @@ const [upstream, controlUpstream] = await Promise.all([
 ]);
 const server = (file: string, to: string, cage: MemoryCage) =>
   startChild<{ url: string }>(here(file), [to], { execArgv: proxyFlags(cage), wrap: cage.wrap });
-const [control, passThrough, expressFloor, proxy, loader, controlLoader] = await Promise.all([
+const started = await Promise.allSettled([
   server('servers/passthrough.ts', controlUpstream.ready.url, cages.control),
   server('servers/passthrough.ts', upstream.ready.url, cages['pass-through']),
   server('servers/express-floor.ts', upstream.ready.url, cages['express-floor']),
@@ -134,6 +134,27 @@ const [control, passThrough, expressFloor, proxy, loader, controlLoader] = await
   startChild<true>(here('load.ts')),
   startChild<true>(here('load.ts')),
 ]);
+const notStarted = started.find((result) => result.status === 'rejected');
+if (notStarted) {
+  // Whatever did start is stopped and every cgroup removed: a cgroup outlives the run otherwise.
+  await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+  await Promise.all([upstream.stop(), controlUpstream.stop()]);
+  await Promise.all(Object.values(cages).map((cage) => cage.remove()));
+  log(
+    `a target could not start: ${notStarted.reason instanceof Error ? notStarted.reason.message : String(notStarted.reason)}`,
+  );
+  process.exit(1);
+}
+const [control, passThrough, expressFloor, proxy, loader, controlLoader] = started.map(
+  (result) => (result as PromiseFulfilledResult<unknown>).value,
+) as [
+  Child<{ url: string }>,
+  Child<{ url: string }>,
+  Child<{ url: string }>,
+  Awaited<ReturnType<typeof startProxy>>,
+  Child<true>,
+  Child<true>,
+];
 const urls: Record<Target | 'control', string> = {
   direct: upstream.ready.url,
   'pass-through': passThrough.ready.url,

@@ -2,7 +2,9 @@
 // workload goes through every target without a failed request, and the tables come out whole. The
 // numbers themselves are not judged here: a quick run on a shared machine says little about speed.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -98,4 +100,26 @@ test('a run replaces its own section of the results file and keeps the text arou
   const after = replaceSection(before, 'bench', 'new table');
   assert.equal(after, 'Analysis by hand.\n\n<!-- bench:begin -->\nnew table\n<!-- bench:end -->\n\nMore analysis.\n');
   assert.equal(replaceSection('', 'bench', 't'), '<!-- bench:begin -->\nt\n<!-- bench:end -->\n');
+});
+
+test('a target that cannot start ends the run at once, saying so, and leaves no cgroup behind', {
+  timeout: 180_000,
+}, async () => {
+  const child = spawn(
+    process.execPath,
+    ['bench/run.ts', '--quick', '--no-write', '--node-options=--no-such-node-option'],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 1);
+  assert.match(stderr, /a target could not start/);
+  const cgroups = '/sys/fs/cgroup/memory';
+  if (existsSync(cgroups)) {
+    const left = readdirSync(cgroups).filter((name) => name.startsWith(`scim-proxy-bench-${child.pid}-`));
+    assert.deepEqual(left, []);
+  }
 });
