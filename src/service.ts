@@ -290,7 +290,6 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  * is still answered, then carries the close itself.
  */
 function connectionCloser() {
-  const last = new Map<Socket, ServerResponse>();
   const open = new Set<Socket>();
   let closing = false;
   const mark = (res: ServerResponse) => {
@@ -302,10 +301,11 @@ function connectionCloser() {
       socket.once('close', () => open.delete(socket));
     },
     track(req: IncomingMessage, res: ServerResponse) {
-      const previous = last.get(req.socket);
-      last.set(req.socket, res);
+      const socket = req.socket as TrackedSocket;
+      const previous = socket[LAST_RESPONSE];
+      socket[LAST_RESPONSE] = res;
       res.on('close', () => {
-        if (last.get(req.socket) === res) last.delete(req.socket);
+        if (socket[LAST_RESPONSE] === res) socket[LAST_RESPONSE] = undefined;
       });
       if (!closing) return;
       if (previous && !previous.headersSent) previous.removeHeader('connection');
@@ -313,13 +313,26 @@ function connectionCloser() {
     },
     closeAll() {
       closing = true;
-      for (const res of last.values()) mark(res);
-      // A connection with no request in flight, not even a first one (a client's spare connection),
-      // would hold the drain until SHUTDOWN_TIMEOUT_MS: Node's closeIdleConnections leaves those open.
-      for (const socket of open) if (!last.has(socket)) socket.destroy();
+      for (const socket of open as Set<TrackedSocket>) {
+        const res = socket[LAST_RESPONSE];
+        if (res) mark(res);
+        // A connection with no request in flight, not even a first one (a client's spare
+        // connection), would hold the drain until SHUTDOWN_TIMEOUT_MS: Node's
+        // closeIdleConnections leaves those open.
+        else socket.destroy();
+      }
     },
   };
 }
+
+/**
+ * The last response owed on a connection, kept on the socket itself rather than in a Map written and
+ * cleared on every request: with the Map, V8 promoted about 1 MB of finished exchanges to the old
+ * generation at every other scavenge (measured with --trace-gc-nvp, the rest of the request path
+ * replaced by a plain forward; 5 KB without it), most likely through the Map's retired tables.
+ */
+const LAST_RESPONSE = Symbol('last response owed on this connection');
+type TrackedSocket = Socket & { [LAST_RESPONSE]?: ServerResponse | undefined };
 
 /** Stops accepting, lets in-flight requests finish, and cuts what is left after `timeoutMs`. */
 function close(server: Server, timeoutMs: number): Promise<void> {
