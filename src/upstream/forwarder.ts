@@ -52,8 +52,9 @@ const THROTTLE_WAIT_LIMIT_MS = 10_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
- * What the proxy's shared event handlers need of one exchange, kept on its request: a WeakMap entry
- * per request (three of them) cost the garbage collector more than the lookup saved.
+ * What the proxy's shared event handlers need of one exchange, kept on its request: one object
+ * instead of an entry in each of three WeakMaps, which the garbage collector must treat as
+ * ephemerons on every collection.
  */
 interface InFlight {
   onResponse: ((upstream: IncomingMessage) => void) | undefined;
