@@ -18,7 +18,7 @@ function runFrom(index: number, steps: readonly RequestHandler[], req: Request, 
   if (!step) return done();
   let called = false;
   const next = ((error?: unknown) => {
-    // A step that calls next twice would run the rest twice: Express's router ignores the second call too.
+    // A step that calls next twice would run the rest twice: the second call is ignored.
     if (called) return;
     called = true;
     if (error !== undefined && error !== null) done(error);
