@@ -42,7 +42,12 @@ test('the quick benchmark prints every table row and writes them to the results 
         assert.ok(row, `a throughput row for ${workload.name} through ${target}`);
         assert.ok(Number(row[3]) > 0, `${workload.name} through ${target} answered: ${row.join(' | ')}`);
         assert.ok(Number(row[4]) > 0, `the control answered beside ${workload.name} through ${target}`);
-        assert.ok(Number(row[8]) > 0, `a CPU ratio to the control for ${workload.name} through ${target}`);
+        // CPU is read in 10 ms ticks: a quick run's 100 requests to the bare upstream may take less than one.
+        const cpuRatio = Number(row[8]);
+        assert.ok(
+          Number.isFinite(cpuRatio) && cpuRatio >= 0,
+          `a CPU ratio to the control for ${workload.name} through ${target}`,
+        );
         assert.equal(row[11], '0', `no failed request for ${workload.name} through ${target}`);
       }
       const floor = rows.find((r) => r[1] === workload.name && r.length === 7);
@@ -53,7 +58,7 @@ test('the quick benchmark prints every table row and writes them to the results 
         ['200', '400'],
         `a steady-rate row for ${workload.name} at the latency rate and at the CPU rate`,
       );
-      for (const row of steady) assert.ok(Number(row[11]) > 0, `a CPU ratio at ${row[2]} req/s: ${row.join(' | ')}`);
+      for (const row of steady) assert.ok(Number(row[11]) >= 0, `a CPU ratio at ${row[2]} req/s: ${row.join(' | ')}`);
     }
     for (const members of ['10', '1,000', '10,000']) {
       const row = rows.find((r) => r[1] === members);
