@@ -31,6 +31,6 @@ async function waitForSlot(gate: MasGate, res: Response, next: NextFunction): Pr
   res.off('close', hungUp);
   if (gone.signal.aborted) return release();
   res.locals.exchange.queueMs = performance.now() - queuedAt;
-  res.once('close', release);
+  res.on('close', release);
   next();
 }

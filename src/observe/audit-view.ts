@@ -2,7 +2,7 @@
 // query a token); personal data only as stable hashes when the site asks for it, so an auditor can
 // still follow one person through the trail without reading who they are.
 import { createHash, createHmac } from 'node:crypto';
-import { copyKeysBefore, setOwn } from '../scim/json.ts';
+import { copyKeysBefore, mapChanged, setOwn } from '../scim/json.ts';
 
 export type Hasher = (value: string) => string;
 
@@ -72,7 +72,7 @@ export function auditView(body: unknown, options: ViewOptions): unknown {
 
 function walk(value: unknown, options: ViewOptions, personal: boolean): unknown {
   if (typeof value === 'string') return personal && options.hash ? options.hash(value) : value;
-  if (Array.isArray(value)) return walkArray(value, options, personal);
+  if (Array.isArray(value)) return mapChanged(value, (item) => walk(item, options, personal));
   if (typeof value !== 'object' || value === null) return value;
   const object = value as Record<string, unknown>;
   if (typeof object.op === 'string' && typeof object.path === 'string')
@@ -90,16 +90,6 @@ function walk(value: unknown, options: ViewOptions, personal: boolean): unknown 
     if (copy !== undefined) setOwn(copy, key, shown);
   }
   return copy ?? object;
-}
-
-function walkArray(array: unknown[], options: ViewOptions, personal: boolean): unknown[] {
-  let copy: unknown[] | undefined;
-  for (let i = 0; i < array.length; i++) {
-    const shown = walk(array[i], options, personal);
-    if (shown !== array[i] && copy === undefined) copy = array.slice(0, i);
-    copy?.push(shown);
-  }
-  return copy ?? array;
 }
 
 /** A PATCH operation: its path says what its value is, so the path decides what to hide. */

@@ -25,6 +25,22 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 }
 
 /**
+ * `array` with `map` applied to each item; the very same array when `map` gave every item back
+ * unchanged, copied only from the first change on (the copy-on-change walks over request bodies).
+ */
+export function mapChanged(array: readonly unknown[], map: (item: unknown) => unknown): readonly unknown[] {
+  let items: unknown[] | undefined;
+  for (let i = 0; i < array.length; i++) {
+    const next = map(array[i]);
+    if (next !== array[i]) {
+      items ??= array.slice();
+      items[i] = next;
+    }
+  }
+  return items ?? array;
+}
+
+/**
  * A copy of `object`'s own keys that come before `stop`, in order: what a copy-on-change walk has
  * passed unchanged when it meets its first change. Walks use `for...in` with `Object.hasOwn` rather
  * than `Object.keys`: V8 then reads each value by its field index and allocates no array of keys.
@@ -58,7 +74,7 @@ export function structureProblem(text: string, maxDepth: number): string | undef
       if (object && nextTokenCode(text, end + 1) === COLON) {
         const raw = text.slice(i + 1, end);
         const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-        const problem = keys.add(open.length, open[open.length - 1] as number, key);
+        const problem = keys.add(open[open.length - 1] as number, key);
         if (problem) return problem;
       }
       i = end;
@@ -68,7 +84,7 @@ export function structureProblem(text: string, maxDepth: number): string | undef
       if (open.length > maxDepth) return `it nests deeper than ${maxDepth} levels`;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       const start = open.pop() as number;
-      if (start >= 0) keys.close(open.length + 1, start);
+      if (start >= 0) keys.close(start);
       object = open.length > 0 && (open[open.length - 1] as number) >= 0;
     }
   }
@@ -94,29 +110,29 @@ class OpenKeys {
   count = 0;
   lower: string[] = [];
   spelled: string[] = [];
-  /** For each depth whose object is large, its keys by lower case. */
+  /** For each open object that is large (by where its keys start: no two open objects share it), its keys by lower case. */
   large = new Map<number, Map<string, string>>();
 
-  /** Why `key` may not join its object (open at `depth`, keys from `start`), or undefined after adding it. */
-  add(depth: number, start: number, key: string): string | undefined {
+  /** Why `key` may not join its object (keys from `start`), or undefined after adding it. */
+  add(start: number, key: string): string | undefined {
     const lower = key.toLowerCase();
-    const map = this.large.get(depth);
+    const map = this.large.get(start);
     const seen = map ? map.get(lower) : this.find(start, lower);
     if (seen === key) return `the key "${key.slice(0, 60)}" appears twice in one object`;
     if (seen !== undefined) {
       return `the keys "${seen.slice(0, 60)}" and "${key.slice(0, 60)}" name the same attribute (SCIM names are case-insensitive)`;
     }
     if (map) map.set(lower, key);
-    else if (this.count - start >= LINEAR_KEYS) this.large.set(depth, this.mapOf(start).set(lower, key));
+    else if (this.count - start >= LINEAR_KEYS) this.large.set(start, this.mapOf(start).set(lower, key));
     this.lower[this.count] = lower;
     this.spelled[this.count] = key;
     this.count++;
     return undefined;
   }
 
-  close(depth: number, start: number): void {
+  close(start: number): void {
     this.count = start;
-    this.large.delete(depth);
+    this.large.delete(start);
   }
 
   private find(start: number, lower: string): string | undefined {

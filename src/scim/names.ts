@@ -2,7 +2,7 @@
 // require case-sensitive structural elements; MAS and the rules compare names as written. Every name
 // the rules read is therefore spelled as RFC 7643's schemas spell it before any rule reads it.
 import { serialize, type Token, tokenize } from './filter.ts';
-import { copyKeysBefore, setOwn } from './json.ts';
+import { copyKeysBefore, mapChanged, setOwn } from './json.ts';
 import { ENTERPRISE_USER, isPlainObject } from './patch.ts';
 
 const SCHEMAS = [
@@ -205,15 +205,7 @@ const canonicalValue = (key: string, item: unknown): unknown =>
  */
 export function canonicalKeys(value: unknown): unknown {
   if (Array.isArray(value)) {
-    let items: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const next = canonicalKeys(value[i]);
-      if (next !== value[i]) {
-        items ??= value.slice();
-        items[i] = next;
-      }
-    }
-    return items ?? value;
+    return mapChanged(value, canonicalKeys);
   }
   if (!isPlainObject(value)) return value;
   return rebuild(value, canonicalAttributePath, canonicalValue);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { setOwn } from '../../scim/json.ts';
+import { mapChanged, setOwn } from '../../scim/json.ts';
 import { isPatchOperation, isPlainObject } from '../../scim/patch.ts';
 import { defineAction, keep, replace, setOf } from '../action.ts';
 
@@ -14,15 +14,7 @@ function coerce(value: unknown, names: ReadonlySet<string>, coerceSelf: boolean)
   if (coerceSelf && typeof value === 'string' && BOOLEAN.test(value.trim()))
     return value.trim().toLowerCase() === 'true';
   if (Array.isArray(value)) {
-    let items: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const next = coerce(value[i], names, false);
-      if (next !== value[i]) {
-        items ??= value.slice();
-        items[i] = next;
-      }
-    }
-    return items ?? value;
+    return mapChanged(value, (item) => coerce(item, names, false));
   }
   if (!isPlainObject(value)) return value;
   let out: Record<string, unknown> | undefined;

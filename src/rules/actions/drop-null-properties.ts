@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { copyKeysBefore, setOwn } from '../../scim/json.ts';
+import { copyKeysBefore, mapChanged, setOwn } from '../../scim/json.ts';
 import { isPlainObject } from '../../scim/patch.ts';
 import { defineAction, keep, replace, setOf } from '../action.ts';
 
@@ -8,15 +8,7 @@ const DROPPED = Symbol('dropped');
 /** `value` without its null properties; the very same value when it has none, copied only on the way to a change. */
 function dropNulls(value: unknown, only: ReadonlySet<string> | undefined): unknown {
   if (Array.isArray(value)) {
-    let items: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const next = dropNulls(value[i], only);
-      if (next !== value[i]) {
-        items ??= value.slice();
-        items[i] = next;
-      }
-    }
-    return items ?? value;
+    return mapChanged(value, (item) => dropNulls(item, only));
   }
   if (!isPlainObject(value)) return value;
   // Copied from the first change on (most objects have no null at all), in the same key order, so
