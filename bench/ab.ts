@@ -209,22 +209,23 @@ try {
   const amount = Number(flags.memory);
   if (amount > 0) {
     log(`memory: ${amount} mixed requests through each, at the same moment`);
-    const gcBefore = (await Promise.all([scrape(a.proxy.metricsUrl), scrape(b.proxy.metricsUrl)])).map(
-      (sample) => sample.gcSeconds,
-    );
+    const before = await Promise.all([scrape(a.proxy.metricsUrl), scrape(b.proxy.metricsUrl)]);
     const [x, y] = await together({ requests: mixed, connections: Number(flags.connections), amount }, 0);
     const after = await Promise.all([scrape(a.proxy.metricsUrl), scrape(b.proxy.metricsUrl)]);
     lines.push(
       '',
-      '| variant | CPU ms/req (mixed) | GC ms/req | RSS MB | heap used MB | heap total MB | cgroup peak MB |',
-      '| --- | --- | --- | --- | --- | --- | --- |',
+      '| variant | CPU ms/req (mixed) | GC ms/req | full GCs per 10,000 req | RSS MB | heap used MB | heap total MB | cgroup peak MB |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
       ...[a, b].map((v, i) => {
         const s = after[i] as Awaited<ReturnType<typeof scrape>>;
+        const s0 = before[i] as Awaited<ReturnType<typeof scrape>>;
         const r = i ? y : x;
+        const served = r.ok + r.non2xx;
         return `| ${[
           v.name,
           fixed(r.cpuMsPerRequest),
-          fixed(((s.gcSeconds - (gcBefore[i] as number)) * 1000) / (r.ok + r.non2xx)),
+          fixed(((s.gcSeconds - s0.gcSeconds) * 1000) / served),
+          fixed(((s.fullCollections - s0.fullCollections) * 10_000) / served, 1),
           fixed(s.rssBytes / 2 ** 20, 1),
           fixed(s.heapUsedBytes / 2 ** 20, 1),
           fixed(s.heapTotalBytes / 2 ** 20, 1),

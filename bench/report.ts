@@ -50,6 +50,8 @@ export interface MemoryMark {
   heapTotalMb: number;
   /** Garbage collection and CPU during the run up to this mark, per request served. */
   gcMsPerRequest: number;
+  /** Full collections during the run up to this mark, per 10,000 requests served. */
+  fullCollectionsPer10k: number;
   cpuMsPerRequest: number;
   eventLoopP99Ms: number;
   failures: number;
@@ -275,6 +277,7 @@ export function render(findings: Findings): string {
       'heap used MB',
       'heap total MB',
       'GC ms per request',
+      'full GCs per 10,000 requests',
       'CPU ms per request',
       'event-loop p99 ms',
       'failed',
@@ -286,6 +289,7 @@ export function render(findings: Findings): string {
       fixed(m.heapUsedMb, 1),
       fixed(m.heapTotalMb, 1),
       fixed(m.gcMsPerRequest, 3),
+      fixed(m.fullCollectionsPer10k, 1),
       fixed(m.cpuMsPerRequest, 3),
       fixed(m.eventLoopP99Ms, 1),
       m.failures,
