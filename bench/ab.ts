@@ -19,7 +19,7 @@ import { machine } from './machine.ts';
 import { chartMemoryLimit, memoryCage, quantityBytes } from './memory-limit.ts';
 import { median } from './percentile.ts';
 import { type ProxyProcess, startProxy } from './proxy-process.ts';
-import { scrape } from './scrape.ts';
+import { collectionsBetween, type ProcessSample, scrape } from './scrape.ts';
 import { settled, WARM_UP } from './warm-up.ts';
 import { WORKLOADS } from './workloads.ts';
 
@@ -217,15 +217,14 @@ try {
       '| variant | CPU ms/req (mixed) | GC ms/req | full GCs per 10,000 req | RSS MB | heap used MB | heap total MB | cgroup peak MB |',
       '| --- | --- | --- | --- | --- | --- | --- | --- |',
       ...[a, b].map((v, i) => {
-        const s = after[i] as Awaited<ReturnType<typeof scrape>>;
-        const s0 = before[i] as Awaited<ReturnType<typeof scrape>>;
+        const s = after[i] as ProcessSample;
         const r = i ? y : x;
-        const served = r.ok + r.non2xx;
+        const gc = collectionsBetween(before[i] as ProcessSample, s, r.ok + r.non2xx);
         return `| ${[
           v.name,
           fixed(r.cpuMsPerRequest),
-          fixed(((s.gcSeconds - s0.gcSeconds) * 1000) / served),
-          fixed(((s.fullCollections - s0.fullCollections) * 10_000) / served, 1),
+          fixed(gc.gcMsPerRequest),
+          fixed(gc.fullCollectionsPer10k, 1),
           fixed(s.rssBytes / 2 ** 20, 1),
           fixed(s.heapUsedBytes / 2 ** 20, 1),
           fixed(s.heapTotalBytes / 2 ** 20, 1),

@@ -29,7 +29,7 @@ import {
   type Target,
 } from './report.ts';
 import { writeSection } from './results-file.ts';
-import { scrape } from './scrape.ts';
+import { collectionsBetween, scrape } from './scrape.ts';
 import { WARM_UP, type WarmedUp, warmUp } from './warm-up.ts';
 import { largeGroupRequest, WORKLOADS } from './workloads.ts';
 
@@ -348,8 +348,7 @@ async function measure(): Promise<Findings> {
       rssMb: sample.rssBytes / 2 ** 20,
       heapUsedMb: sample.heapUsedBytes / 2 ** 20,
       heapTotalMb: sample.heapTotalBytes / 2 ** 20,
-      gcMsPerRequest: ((sample.gcSeconds - previous.gcSeconds) * 1000) / served,
-      fullCollectionsPer10k: ((sample.fullCollections - previous.fullCollections) * 10_000) / served,
+      ...collectionsBetween(previous, sample, served),
       cpuMsPerRequest: cpu / served,
       eventLoopP99Ms: sample.eventLoopP99Ms,
       failures: failuresOf(result),

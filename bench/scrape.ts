@@ -49,3 +49,15 @@ export async function scrape(metricsUrl: string): Promise<ProcessSample> {
     requests: total('scim_proxy_request_duration_seconds_count'),
   };
 }
+
+/** Garbage collection between two samples, per request served in between. */
+export function collectionsBetween(
+  before: ProcessSample,
+  after: ProcessSample,
+  served: number,
+): { gcMsPerRequest: number; fullCollectionsPer10k: number } {
+  return {
+    gcMsPerRequest: ((after.gcSeconds - before.gcSeconds) * 1000) / served,
+    fullCollectionsPer10k: ((after.fullCollections - before.fullCollections) * 10_000) / served,
+  };
+}

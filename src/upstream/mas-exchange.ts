@@ -117,6 +117,12 @@ export class MasExchange {
     this.next(error);
   }
 
+  /** Records, for the audit and the metrics, that MAS gave no usable answer and why. */
+  noAnswer(kind: string): void {
+    this.record.upstreamError = kind;
+    this.record.upstreamStatus = undefined;
+  }
+
   elapsedMs(): number {
     return performance.now() - (this.record.forwardedAtMs ?? 0);
   }
@@ -125,8 +131,7 @@ export class MasExchange {
     const { masUrl, timeoutMs } = this.upstream.options;
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     const timedOut = this.elapsedMs() >= timeoutMs;
-    this.record.upstreamError = timedOut ? 'timeout' : code;
-    this.record.upstreamStatus = undefined;
+    this.noAnswer(timedOut ? 'timeout' : code);
     if (timedOut) return timeoutError(timeoutMs);
     return answered ? cutError(masUrl, error) : unreachableError(masUrl, code, error);
   }
@@ -191,8 +196,7 @@ export class MasExchange {
 
   /** Interim answers (1xx, 101) are not SCIM: the connection goes, and Entra gets an error. */
   onInterim(status: number | undefined): void {
-    this.record.upstreamError = 'interim';
-    this.record.upstreamStatus = undefined;
+    this.noAnswer('interim');
     this.fail(interimAnswerError(status));
   }
 
@@ -245,8 +249,7 @@ export class MasExchange {
 // The shared handlers: one function each for every exchange (see MasExchange).
 function onDeadline(exchange: MasExchange): void {
   const { timeoutMs } = exchange.upstream.options;
-  exchange.record.upstreamError = 'timeout';
-  exchange.record.upstreamStatus = undefined;
+  exchange.noAnswer('timeout');
   exchange.fail(timeoutError(timeoutMs));
   exchange.outgoing?.destroy();
 }
